@@ -1,0 +1,1 @@
+"""One spider per source (spider names are public: see DESIGN.md)."""

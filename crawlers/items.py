@@ -1,0 +1,154 @@
+"""One Item class per database table.
+
+Each field's metadata is also its validation rule: `pipelines/validate.py` builds a JSON Schema
+from it (`type`, `required`, `kind` = date | datetime | url | enum values). `table` names the
+table the item is stored in and `key` its natural primary key (see `recallwatch/schema.py`).
+
+Every item may carry `fetch_id`; the provenance middleware fills it in from the response the item
+came from, so spiders never set it by hand.
+"""
+
+import scrapy
+
+TEXT = "string"
+OPTIONAL_TEXT = ["string", "null"]
+OPTIONAL_INT = ["integer", "null"]
+OPTIONAL_NUMBER = ["number", "null"]
+
+
+def field(type_=OPTIONAL_TEXT, required=False, kind=None, enum=None):
+    meta = {"type": type_, "required": required}
+    if kind:
+        meta["kind"] = kind
+    if enum:
+        meta["enum"] = enum
+    return scrapy.Field(**meta)
+
+
+class RecordItem(scrapy.Item):
+    table: str = ""
+    key: tuple = ("id",)
+    fetch_id = field()
+
+
+class Committee(RecordItem):
+    table = "committees"
+    id = field(TEXT, required=True)
+    name = field(TEXT, required=True)
+    source = field(TEXT, required=True)
+    source_id = field(TEXT, required=True)
+    campaign_id = field()
+    position = field(enum=["support", "oppose", None])
+    fppc_id = field()
+    committee_type = field()
+
+
+class Filing(RecordItem):
+    table = "filings"
+    id = field(TEXT, required=True)
+    committee_id = field(TEXT, required=True)
+    source = field(TEXT, required=True)
+    report_id = field(TEXT, required=True)  # the same report across its amendments
+    form_type = field(TEXT, required=True)
+    period_start = field(kind="date")
+    period_end = field(kind="date")
+    filed = field(kind="date")
+    amendment = field("integer", required=True)
+    superseded_by = field()
+    current = field(OPTIONAL_INT)
+    source_url = field()
+
+
+class FilingSummary(RecordItem):
+    table = "filing_summaries"
+    key = ("filing_id", "form_type", "line")
+    filing_id = field(TEXT, required=True)
+    form_type = field(TEXT, required=True)
+    line = field(TEXT, required=True)
+    amount_period = field(OPTIONAL_NUMBER)
+    amount_ytd = field(OPTIONAL_NUMBER)
+
+
+class Contribution(RecordItem):
+    table = "contributions"
+    id = field(TEXT, required=True)
+    filing_id = field(TEXT, required=True)
+    committee_id = field(TEXT, required=True)
+    source = field(TEXT, required=True)
+    tran_id = field()
+    schedule = field(TEXT, required=True)
+    donor_id = field()
+    contributor_name = field(TEXT, required=True)
+    contributor_first = field()
+    contributor_last = field()
+    entity_code = field()
+    city = field()
+    state = field()
+    zip = field()
+    employer = field()
+    occupation = field()
+    amount = field("number", required=True)
+    cumulative_ytd = field(OPTIONAL_NUMBER)
+    date = field(kind="date")
+    memo = field(OPTIONAL_INT)
+    current = field(OPTIONAL_INT)
+    counted = field(OPTIONAL_INT)
+
+
+class Donor(RecordItem):
+    table = "donors"
+    id = field(TEXT, required=True)
+    name = field(TEXT, required=True)
+    kind = field(enum=["person", "organization", None])
+
+
+class Announcement(RecordItem):
+    table = "announcements"
+    id = field(TEXT, required=True)
+    agency = field(TEXT, required=True)
+    url = field(TEXT, required=True, kind="url")
+    title = field(TEXT, required=True)
+    published = field(TEXT, required=True, kind="date")
+    body = field(TEXT, required=True)
+
+
+class PetitionCount(RecordItem):
+    table = "petition_counts"
+    id = field(TEXT, required=True)
+    campaign_id = field()
+    announcement_id = field(TEXT, required=True)
+    stage = field(TEXT, required=True)
+    as_of = field(kind="date")
+    submitted = field(OPTIONAL_INT)
+    sampled = field(OPTIONAL_INT)
+    valid = field(OPTIONAL_INT)
+    invalid = field(OPTIONAL_INT)
+    required = field(OPTIONAL_INT)
+    result = field()
+
+
+class InvalidReason(RecordItem):
+    table = "invalid_reasons"
+    key = ("petition_count_id", "reason")
+    petition_count_id = field(TEXT, required=True)
+    reason = field(TEXT, required=True)
+    count = field("integer", required=True)
+
+
+class Article(RecordItem):
+    table = "articles"
+    id = field(TEXT, required=True)
+    url = field(TEXT, required=True, kind="url")
+    outlet = field()
+    title = field(TEXT, required=True)
+    author = field()
+    published = field(kind="datetime")
+    text = field(TEXT, required=True)
+
+
+class ArticleMention(RecordItem):
+    table = "article_mentions"
+    key = ("article_id", "entity_type", "entity_id")
+    article_id = field(TEXT, required=True)
+    entity_type = field(TEXT, required=True, enum=["target", "campaign", "committee", "donor"])
+    entity_id = field(TEXT, required=True)

@@ -1,0 +1,27 @@
+"""Per-spider field coverage in the Scrapy stats, AllThePlaces style: for every item type and
+field, how many items had it filled and how many had it empty. A source whose markup changed
+shows up the morning after as a field that went from filled to empty."""
+
+from itemadapter import ItemAdapter
+
+from crawlers.items import RecordItem
+
+
+class FieldCoveragePipeline:
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        if isinstance(item, RecordItem):
+            adapter = ItemAdapter(item)
+            for field_name in item.fields:
+                if field_name == "fetch_id":
+                    continue
+                value = adapter.get(field_name)
+                state = "empty" if value is None or value == "" else "filled"
+                self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/{state}")
+        return item

@@ -1,0 +1,46 @@
+"""Storage: batched upserts with sqlite-utils on each table's natural key, so running the same
+crawl twice changes no row count. A batch is written in one transaction: readers never see half
+of one."""
+
+from collections import defaultdict
+
+from itemadapter import ItemAdapter
+
+from recallwatch.run import Run
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.run = Run.of(crawler)
+        self.batch_size = crawler.settings.getint("STORE_BATCH_SIZE")
+        self.pending = defaultdict(list)
+        self.keys = {}
+        self.run.on_close(self.flush)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item):
+        self.pending[item.table].append(ItemAdapter(item).asdict())
+        self.keys[item.table] = item.key
+        self.run.items_stored += 1
+        if len(self.pending[item.table]) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self):
+        if not any(self.pending.values()):
+            return
+        db = self.run.db
+        with db.atomic():
+            for table, rows in self.pending.items():
+                if rows:
+                    key = self.keys[table]
+                    db[table].upsert_all(
+                        rows, pk=key[0] if len(key) == 1 else key, alter=True, batch_size=self.batch_size
+                    )
+        self.pending.clear()
+
+    def close_spider(self):
+        self.flush()

@@ -1,0 +1,90 @@
+"""Validation: each item type has a JSON Schema built from its field metadata in
+crawlers/items.py. An invalid item is recorded in `rejects` with every problem spelled out,
+and dropped; the run goes on."""
+
+import re
+from datetime import datetime
+from functools import cache
+
+from itemadapter import ItemAdapter
+from jsonschema import Draft202012Validator
+from scrapy.exceptions import DropItem
+
+from crawlers.items import RecordItem
+from recallwatch.run import Run
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+URL = re.compile(r"^(https?|file)://\S+$")
+
+
+@cache
+def schema_for(item_class):
+    properties, required = {}, []
+    for name, meta in item_class.fields.items():
+        rule = {"type": meta.get("type", ["string", "null"])}
+        if meta.get("enum"):
+            rule["enum"] = meta["enum"]
+        properties[name] = rule
+        if meta.get("required"):
+            required.append(name)
+    return Draft202012Validator({"type": "object", "properties": properties, "required": required})
+
+
+def check_kind(kind, value):
+    """The `kind` rules JSON Schema's type system does not express. Returns a problem or None."""
+    if value is None:
+        return None
+    if kind == "date" and not DATE.match(value):
+        return f"{value!r} is not an ISO date (YYYY-MM-DD)"
+    if kind == "datetime":
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return f"{value!r} is not an ISO date-time"
+    if kind == "url" and not URL.match(value):
+        return f"{value!r} is not an http(s) or file URL"
+    return None
+
+
+def problems(item):
+    """Every reason the item is invalid, as readable sentences (empty when it is valid)."""
+    data = ItemAdapter(item).asdict()
+    found = []
+    for error in schema_for(type(item)).iter_errors(data):
+        where = ".".join(str(p) for p in error.path)
+        found.append(f"{where}: {error.message}" if where else error.message)
+    for name, meta in item.fields.items():
+        kind = meta.get("kind")
+        if kind and isinstance(data.get(name), str):
+            problem = check_kind(kind, data[name])
+            if problem:
+                found.append(f"{name}: {problem}")
+    return found
+
+
+class ValidatePipeline:
+    def __init__(self, crawler):
+        self.run = Run.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item):
+        if not isinstance(item, RecordItem):
+            reason = f"unknown item type {type(item).__name__}"
+            self.run.reject(reason, item=dict(item) if isinstance(item, dict) else repr(item))
+            raise DropItem(reason)
+        found = problems(item)
+        if found:
+            reason = "; ".join(found)
+            data = ItemAdapter(item).asdict()
+            self.run.reject(
+                reason,
+                url=data.get("url") or data.get("source_url"),
+                item=data,
+                item_type=item.table,
+                fetch_id=data.get("fetch_id"),
+            )
+            raise DropItem(f"invalid {item.table}: {reason}")
+        return item

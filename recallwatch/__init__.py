@@ -1,0 +1,1 @@
+"""Shared machinery of the RecallWatch crawlers: database, provenance, snapshot, runs, watchlist."""

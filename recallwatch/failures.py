@@ -1,0 +1,54 @@
+"""Documents that could not be used end in `rejects` with the reason, and the run goes on.
+
+- `DocumentFailureMiddleware` (spider middleware): an HTTP error status, or an exception raised
+  while parsing a page, becomes a reject for that URL and an ERROR in the log.
+- `DownloadFailureMiddleware` (downloader middleware, next to the engine so it sees only what
+  the retry middleware gave up on): timeouts, refused connections, DNS failures.
+"""
+
+import logging
+
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from recallwatch.run import Run
+
+logger = logging.getLogger(__name__)
+
+
+def describe_exception(exception):
+    message = str(exception).strip() or repr(exception)
+    return f"{type(exception).__name__}: {message}"
+
+
+class DocumentFailureMiddleware:
+    def __init__(self, crawler):
+        self.run = Run.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_exception(self, response, exception):
+        fetch_id = response.meta.get("fetch_id")
+        if isinstance(exception, HttpError):
+            reason = f"HTTP {response.status}"
+            if "snapshot-miss" in response.flags:
+                reason += " (no recording in the snapshot for this URL)"
+        else:
+            reason = f"could not parse: {describe_exception(exception)}"
+        logger.error("%s: %s", response.url, reason, exc_info=not isinstance(exception, HttpError))
+        self.run.reject(reason, url=response.url, fetch_id=fetch_id)
+        return []
+
+
+class DownloadFailureMiddleware:
+    def __init__(self, crawler):
+        self.run = Run.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_exception(self, request, exception):
+        self.run.reject(f"download failed: {describe_exception(exception)}", url=request.url)
+        return None

@@ -1,0 +1,179 @@
+"""One spider run: its `crawl_runs` row, its rejects, and its final status.
+
+The Run is a Scrapy extension; middlewares and pipelines reach it with `Run.of(crawler)`.
+Status rules:
+- `failed`: the spider did not finish normally, or stored nothing while the source stored items
+  on its last run, or stored nothing and had errors;
+- `partial`: finished, but some items were rejected or errors were logged;
+- `ok`: everything else.
+"""
+
+import json
+import logging
+import os
+import secrets
+import time
+import weakref
+
+from scrapy import signals
+
+from recallwatch.ids import stable_id
+from recallwatch.schema import open_database
+from recallwatch.timeutil import utc_now, utc_now_iso
+from recallwatch.watchlist import Watchlist
+
+logger = logging.getLogger(__name__)
+
+_runs = weakref.WeakKeyDictionary()
+
+STATS_KEPT = (
+    "downloader/request_count",
+    "downloader/response_count",
+    "item_scraped_count",
+    "item_dropped_count",
+    "log_count/ERROR",
+    "log_count/WARNING",
+    "httperror/response_ignored_count",
+    "retry/count",
+    "finish_reason",
+)
+
+
+class Run:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        database_path = settings.get("DATABASE")
+        os.makedirs(os.path.dirname(os.path.abspath(database_path)), exist_ok=True)
+        self.db = open_database(database_path)
+        self.watchlist = Watchlist.load(settings.get("WATCHLIST"))
+        self.id = None
+        self.spider_name = None
+        self.mode = "configured"
+        self.started = None
+        self.items_stored = 0
+        self.reject_count = 0
+        self.summary = None
+        self._closers = []
+
+    @classmethod
+    def of(cls, crawler):
+        if crawler not in _runs:
+            _runs[crawler] = cls(crawler)
+        return _runs[crawler]
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        run = cls.of(crawler)
+        crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(run.spider_closed, signal=signals.spider_closed)
+        return run
+
+    def on_close(self, callback):
+        """Register work to finish before the run's status is computed (e.g. a last batch)."""
+        self._closers.append(callback)
+
+    def spider_opened(self, spider):
+        self.spider_name = spider.name
+        self.mode = "single document" if getattr(spider, "url", None) else "configured"
+        self.started = utc_now()
+        self._clock = time.monotonic()
+        self.id = f"{self.started:%Y%m%dT%H%M%SZ}-{spider.name}-{secrets.token_hex(3)}"
+        with self.db.atomic():
+            self.db["targets"].upsert_all(self.watchlist.target_rows(), pk="id", alter=True)
+            self.db["campaigns"].upsert_all(self.watchlist.campaign_rows(), pk="id", alter=True)
+            self.db["crawl_runs"].insert(
+                {
+                    "id": self.id,
+                    "spider": spider.name,
+                    "started": utc_now_iso(),
+                    "status": "running",
+                    "mode": self.mode,
+                },
+                alter=True,
+            )
+        spider.crawler.stats.set_value("recallwatch/run_id", self.id)
+
+    def reject(self, reason, url=None, item=None, item_type=None, fetch_id=None):
+        """Record something that could not be stored, with a reason a person can act on."""
+        if url is None and fetch_id:
+            fetched = list(self.db.query("select url from fetches where id = ?", [fetch_id]))
+            url = fetched[0]["url"] if fetched else None
+        item_json = json.dumps(item, ensure_ascii=False, default=str, sort_keys=True) if item is not None else None
+        reject_id = stable_id(self.spider_name, url, reason, item_json)
+        self.reject_count += 1
+        self.crawler.stats.inc_value("recallwatch/rejects")
+        logger.warning("Rejected (%s) from %s: %s", item_type or "document", url, reason)
+        table = self.db["rejects"]
+        row = {
+            "id": reject_id,
+            "run_id": self.id,
+            "spider": self.spider_name,
+            "url": url,
+            "fetch_id": fetch_id,
+            "item_type": item_type,
+            "reason": reason,
+            "item": item_json,
+            "rejected_at": utc_now_iso(),
+        }
+        with self.db.atomic():
+            if table.count_where("id = ?", [reject_id]):
+                table.update(reject_id, {"run_id": self.id, "rejected_at": row["rejected_at"]})
+            else:
+                table.insert({**row, "first_run_id": self.id})
+
+    def previous_items(self):
+        rows = list(
+            self.db.query(
+                "select items from crawl_runs where spider = ? and id != ? and mode = 'configured' "
+                "and status in ('ok', 'partial') order by started desc limit 1",
+                [self.spider_name, self.id],
+            )
+        )
+        return rows[0]["items"] if rows else 0
+
+    def status(self, finish_reason, errors):
+        if finish_reason != "finished":
+            return "failed", f"spider closed: {finish_reason}"
+        if self.items_stored == 0 and self.mode == "configured":
+            previous = self.previous_items()
+            if previous:
+                return "failed", f"stored 0 items; the last good run stored {previous}"
+            if errors:
+                return "failed", f"stored 0 items and logged {errors} errors"
+        if self.reject_count or errors:
+            return "partial", f"{self.reject_count} rejected, {errors} errors"
+        return "ok", None
+
+    def spider_closed(self, spider, reason):
+        for close in self._closers:
+            close()
+        stats = spider.crawler.stats
+        errors = stats.get_value("log_count/ERROR", 0)
+        status, why = self.status(reason, errors)
+        self.summary = {
+            "id": self.id,
+            "spider": spider.name,
+            "finished": utc_now_iso(),
+            "duration_s": round(time.monotonic() - self._clock, 2),
+            "status": status,
+            "status_reason": why,
+            "items": self.items_stored,
+            "rejects": self.reject_count,
+            "errors": errors,
+            "requests": stats.get_value("downloader/request_count", 0),
+            "responses": stats.get_value("downloader/response_count", 0),
+            "finish_reason": reason,
+            "stats": json.dumps({k: stats.get_value(k) for k in STATS_KEPT if stats.get_value(k) is not None}),
+        }
+        with self.db.atomic():
+            self.db["crawl_runs"].update(self.id, self.summary)
+        log = logger.error if status == "failed" else logger.info
+        log(
+            "Run %s: %s (%s items, %s rejects, %s errors)",
+            self.id,
+            status,
+            self.items_stored,
+            self.reject_count,
+            errors,
+        )

@@ -1,0 +1,178 @@
+"""The public database: every table of DESIGN.md, created on first run (empty ones too).
+
+Tables that hold crawled records take their columns from the Item classes in `crawlers/items.py`,
+so adding a field to an item adds the column. The curated and operational tables are declared here.
+"""
+
+import sqlite_utils
+
+from crawlers import items
+
+JSON_TYPE_TO_SQL = {"string": str, "integer": int, "number": float}
+
+RECORD_ITEMS = [
+    items.Committee,
+    items.Filing,
+    items.FilingSummary,
+    items.Contribution,
+    items.Donor,
+    items.Announcement,
+    items.PetitionCount,
+    items.InvalidReason,
+    items.Article,
+    items.ArticleMention,
+]
+
+CURATED_TABLES = {
+    "targets": {
+        "columns": {
+            "id": str,
+            "name": str,
+            "aliases": str,
+            "office": str,
+            "jurisdiction": str,
+            "state": str,
+            "party": str,
+            "took_office": str,
+            "notes": str,
+        },
+        "pk": "id",
+    },
+    "campaigns": {
+        "columns": {
+            "id": str,
+            "target_id": str,
+            "kind": str,
+            "title": str,
+            "jurisdiction": str,
+            "started": str,
+            "deadline": str,
+            "ended": str,
+            "outcome": str,
+            "signatures_required": int,
+            "proponent": str,
+            "sources": str,
+            "notes": str,
+        },
+        "pk": "id",
+    },
+    "crawl_runs": {
+        "columns": {
+            "id": str,
+            "spider": str,
+            "mode": str,
+            "started": str,
+            "finished": str,
+            "duration_s": float,
+            "status": str,
+            "status_reason": str,
+            "items": int,
+            "rejects": int,
+            "errors": int,
+            "requests": int,
+            "responses": int,
+            "finish_reason": str,
+            "stats": str,
+        },
+        "pk": "id",
+    },
+    "fetches": {
+        "columns": {
+            "id": str,
+            "url": str,
+            "fetched_at": str,
+            "last_seen": str,
+            "status": int,
+            "content_type": str,
+            "size": int,
+            "sha256": str,
+            "spider": str,
+            "origin": str,
+            "warc_file": str,
+            "warc_offset": int,
+            "warc_record_id": str,
+        },
+        "pk": "id",
+    },
+    "rejects": {
+        "columns": {
+            "id": str,
+            "run_id": str,
+            "first_run_id": str,
+            "spider": str,
+            "url": str,
+            "fetch_id": str,
+            "item_type": str,
+            "reason": str,
+            "item": str,
+            "rejected_at": str,
+        },
+        "pk": "id",
+    },
+}
+
+INDEXES = [
+    ("campaigns", ["target_id"]),
+    ("committees", ["campaign_id"]),
+    ("committees", ["source", "source_id"]),
+    ("filings", ["committee_id"]),
+    ("filings", ["report_id", "amendment"]),
+    ("contributions", ["committee_id", "current"]),
+    ("contributions", ["filing_id"]),
+    ("contributions", ["donor_id"]),
+    ("contributions", ["date"]),
+    ("petition_counts", ["campaign_id", "as_of"]),
+    ("petition_counts", ["announcement_id"]),
+    ("announcements", ["published"]),
+    ("articles", ["published"]),
+    ("article_mentions", ["entity_type", "entity_id"]),
+    ("crawl_runs", ["spider", "started"]),
+    ("fetches", ["url"]),
+    ("rejects", ["run_id"]),
+    ("rejects", ["spider"]),
+]
+
+
+def item_columns(item_class):
+    columns = {}
+    for name, meta in item_class.fields.items():
+        json_type = meta.get("type", "string")
+        if isinstance(json_type, list):
+            json_type = next(t for t in json_type if t != "null")
+        columns[name] = JSON_TYPE_TO_SQL[json_type]
+    return columns
+
+
+def table_specs():
+    specs = dict(CURATED_TABLES)
+    for item_class in RECORD_ITEMS:
+        key = item_class.key
+        specs[item_class.table] = {
+            "columns": item_columns(item_class),
+            "pk": key[0] if len(key) == 1 else key,
+        }
+    return specs
+
+
+def open_database(path):
+    """Open (and if needed create) the database: WAL mode, every table, every index."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db):
+    for name, spec in table_specs().items():
+        table = db[name]
+        if not table.exists():
+            table.create(spec["columns"], pk=spec["pk"])
+        else:
+            missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
+            for column, column_type in missing.items():
+                table.add_column(column, column_type)
+    for table, columns in INDEXES:
+        db[table].create_index(columns, if_not_exists=True)
+    if not db["articles"].detect_fts():
+        db["articles"].enable_fts(["title", "text"], create_triggers=True)

@@ -1,0 +1,75 @@
+"""Scrapy settings for RecallWatch.
+
+What differs per deployment comes from the environment (RECALLWATCH_*), so nothing secret or
+machine-specific lives in the repo. Every setting can also be given with `-s NAME=value`.
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent
+
+
+def env(name, default):
+    return os.environ.get(f"RECALLWATCH_{name}", default)
+
+
+BOT_NAME = "recallwatch"
+SPIDER_MODULES = ["crawlers"]
+NEWSPIDER_MODULE = "crawlers"
+COMMANDS_MODULE = "recallwatch.commands"
+
+# Where the data goes
+DATABASE = env("DATABASE", str(PROJECT_DIR / "data" / "recalls.db"))
+WATCHLIST = env("WATCHLIST", str(PROJECT_DIR / "data" / "watchlist.yml"))
+STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
+
+# Provenance: raw documents archived as WARC
+ARCHIVE_ENABLED = env("ARCHIVE_ENABLED", "1") not in ("0", "false", "False", "")
+ARCHIVE_DIR = env("ARCHIVE_DIR", str(PROJECT_DIR / "data" / "archive"))
+
+# The offline snapshot (recorded responses in the repo); `make demo` and the tests replay it
+SNAPSHOT_DIR = env("SNAPSHOT_DIR", str(PROJECT_DIR / "snapshot"))
+SNAPSHOT_REPLAY = env("SNAPSHOT_REPLAY", "0") not in ("0", "false", "False", "")
+SNAPSHOT_RECORD = False
+
+# Politeness
+CONTACT_URL = env("CONTACT_URL", "https://github.com/recallwatch/recallwatch")
+USER_AGENT = f"RecallWatch/0.1 (+{CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+DOWNLOAD_DELAY = float(env("DOWNLOAD_DELAY", "1.0"))
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+DOWNLOADER_MIDDLEWARES = {
+    # Closest to the downloader: replay answers before anything else, and every raw response
+    # (redirects and retried errors included) is recorded as a fetch.
+    "recallwatch.snapshot.SnapshotMiddleware": 960,
+    "recallwatch.provenance.FetchRecorderMiddleware": 950,
+    # Closest to the engine: only failures the retry middleware gave up on.
+    "recallwatch.failures.DownloadFailureMiddleware": 10,
+}
+SPIDER_MIDDLEWARES = {
+    "recallwatch.failures.DocumentFailureMiddleware": 45,
+    "recallwatch.provenance.FetchIdMiddleware": 900,
+}
+ITEM_PIPELINES = {
+    "pipelines.coverage.FieldCoveragePipeline": 100,
+    "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.validate.ValidatePipeline": 300,
+    "pipelines.link.LinkPipeline": 400,
+    "pipelines.store.StorePipeline": 900,
+}
+EXTENSIONS = {
+    "recallwatch.run.Run": 0,
+}
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"
+REMOTE_CONTROL_ENABLED = False
