@@ -41,6 +41,8 @@ class Committee(RecordItem):
     position = field(enum=["support", "oppose", None])
     fppc_id = field()
     committee_type = field()
+    # filings_datasf / filings_netfile (API sources)
+    agency = field()  # NetFile agency shortcut (SFO, LACO, COAK); "SFO" for DataSF
 
 
 class Filing(RecordItem):

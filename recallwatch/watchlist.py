@@ -22,6 +22,9 @@ class Watchlist:
     oppose_words: list = field(default_factory=list)
     feeds: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)
+    # filings_netfile_export / filings_calaccess: which bulk exports a scheduled run reads
+    netfile_exports: list = field(default_factory=list)
+    calaccess_exports: list = field(default_factory=list)
 
     @classmethod
     def load(cls, path):

@@ -1,0 +1,317 @@
+"""NetFile's yearly "efile" export of an agency's campaign filings: efile_{AID}_{YYYY}.zip holding
+one .xlsx (or the bare .xlsx), one sheet per schedule of the CAL format.
+
+Read with python-calamine, every cell as text except amounts; dates are Excel serial numbers
+(converted whether or not the cell is styled as a date). From each workbook:
+- committees: one per filer (Filer_ID; "Pending" filers told apart by name), with the name of
+  its latest report;
+- filings: one per filer + form + period (Form 460) or report id (497, 496), each amendment
+  (Report_Num 000, 001, 002...) its own row;
+- contributions: every row of the money-received sheets (A, C, I, F496P3, 497 part 1);
+- filing_summaries: every line of the Summary sheet (Form 460 line 5 = total contributions).
+What counts in totals is decided at the end of the run by recallwatch/totals.py.
+"""
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+import scrapy
+from python_calamine import CalamineWorkbook
+
+from crawlers.base import RecallSpider
+from crawlers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
+from crawlers.items import Committee, Contribution, Filing, FilingSummary
+from recallwatch import totals
+from recallwatch.ids import fold, stable_id
+
+SOURCE = "netfile_export"
+EXPORT_URL = "https://public.netfile.com/pub2/excel/{agency}Browsable/efile_{agency}_{year}.zip"
+EXPORT_NAME = re.compile(r"efile_([A-Za-z0-9]+)_(\d{4})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MoneySheet:
+    """Where a money-received sheet keeps each value (the 497 sheet spells them its own way)."""
+
+    schedule: str  # the schedule contributions are stored under
+    form_type: str  # the form the schedule is part of
+    name: tuple = ("Tran_NamL", "Tran_NamF", "Tran_NamT", "Tran_NamS")
+    city: str = "Tran_City"
+    state: str = "Tran_State"
+    zip: str = "Tran_Zip4"
+    employer: str = "Tran_Emp"
+    occupation: str = "Tran_Occ"
+    date: str = "Tran_Date"
+    amount: str = "Tran_Amt1"
+    cumulative: str | None = "Tran_Amt2"
+
+
+LATE_497 = MoneySheet(
+    schedule="497",
+    form_type="F497",
+    name=("Enty_NamL", "Enty_NamF", "Enty_NamT", "Enty_NamS"),
+    city="Enty_City",
+    state="Enty_ST",
+    zip="Enty_Zip4",
+    employer="Ctrib_Emp",
+    occupation="Ctrib_Occ",
+    date="Ctrib_Date",
+    amount="Amount",
+    cumulative=None,
+)
+MONEY_SHEETS = {
+    "A-Contributions": MoneySheet("A", "F460"),
+    "C-Contributions": MoneySheet("C", "F460"),
+    "I-Contributions": MoneySheet("I", "F460"),
+    "F496P3-Contributions": MoneySheet("F496P3", "F496"),
+    "497": LATE_497,
+}
+SUMMARY_SHEET = "Summary"
+
+
+def export_name_parts(url):
+    """('LACO', '2022') from .../efile_LACO_2022.zip; (None, None) when the name says nothing."""
+    match = EXPORT_NAME.search(url or "")
+    return (match.group(1).upper(), match.group(2)) if match else (None, None)
+
+
+def open_workbook(body):
+    """The workbook in an export: the .xlsx inside a .zip, or a bare .xlsx (itself a zip)."""
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    names = archive.namelist()
+    if "[Content_Types].xml" not in names:
+        workbooks = [name for name in names if name.lower().endswith((".xlsx", ".xlsm"))]
+        if not workbooks:
+            raise ValueError(f"no .xlsx in the export (it holds {', '.join(names[:5]) or 'nothing'})")
+        body = archive.read(workbooks[0])
+    return CalamineWorkbook.from_filelike(io.BytesIO(body))
+
+
+def sheet_rows(workbook, sheet_name):
+    """Each data row of a sheet as {header: cell}; nothing when the workbook has no such sheet."""
+    if sheet_name not in workbook.sheet_names:
+        return
+    rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
+    header = [str(cell).strip() for cell in next(rows, [])]
+    for cells in rows:
+        if any(cell not in ("", None) for cell in cells):
+            yield dict(zip(header, cells, strict=False))
+
+
+def filer_key(row):
+    """Who filed: the Filer_ID, or for a committee still 'Pending' its id, its folded name."""
+    filer_id = cell_text(row.get("Filer_ID")) or ""
+    if filer_id.isdigit():
+        return filer_id
+    return f"{filer_id or 'no id'}: {fold(cell_text(row.get('Filer_NamL')) or '')}"
+
+
+class Export:
+    """One workbook's worth of reading: ids are scoped by source and agency."""
+
+    def __init__(self, agency, source_url):
+        self.agency = agency or "unknown"
+        self.source_url = source_url
+
+    def committee_id(self, row):
+        return stable_id(SOURCE, self.agency, filer_key(row))
+
+    def filing(self, row, form_type):
+        """The Filing a row belongs to. A Form 460 report is the filer's statement for a
+        period; a 497 or 496 is identified by its report id (or its date)."""
+        period_start, period_end = iso_date(row.get("From_Date")), iso_date(row.get("Thru_Date"))
+        report_number = cell_text(row.get("Rpt_ID_Num"))
+        filed = iso_date(row.get("Rpt_Date"))
+        if form_type == "F460" or (period_start and period_end):
+            report_id = stable_id(SOURCE, self.agency, filer_key(row), form_type, period_start, period_end)
+        else:
+            report_id = stable_id(SOURCE, self.agency, filer_key(row), form_type, report_number or filed)
+        amendment = amendment_number(row.get("Report_Num"))
+        return Filing(
+            id=stable_id(report_id, amendment),
+            committee_id=self.committee_id(row),
+            source=SOURCE,
+            report_id=report_id,
+            form_type=form_type,
+            period_start=period_start,
+            period_end=period_end,
+            filed=filed,
+            amendment=amendment,
+            source_url=self.source_url,
+            source_filing_id=report_number,
+            filer_id=cell_text(row.get("Filer_ID")),
+        )
+
+    def contribution(self, row, sheet, filing):
+        last, first, title, suffix = (cell_text(row.get(column)) for column in sheet.name)
+        raw_entity = cell_text(row.get("Entity_Cd"))
+        entity_code = totals.normalize_entity_code(raw_entity)
+        memo = is_memo(row.get("Memo_Code"))
+        counted, not_counted_reason = totals.counted_and_reason(sheet.schedule, memo)
+        tran_id = cell_text(row.get("Tran_ID"))
+        return Contribution(
+            id=stable_id(filing["id"], sheet.schedule, tran_id or sorted(map(str, row.items()))),
+            filing_id=filing["id"],
+            committee_id=filing["committee_id"],
+            source=SOURCE,
+            tran_id=tran_id,
+            schedule=sheet.schedule,
+            contributor_name=contributor_name(last, first, title, suffix),
+            contributor_first=first,
+            contributor_last=last,
+            entity_code=entity_code,
+            entity_code_raw=raw_entity if raw_entity and raw_entity.upper() != entity_code else None,
+            city=cell_text(row.get(sheet.city)),
+            state=cell_text(row.get(sheet.state)),
+            zip=cell_text(row.get(sheet.zip)),
+            employer=cell_text(row.get(sheet.employer)),
+            occupation=cell_text(row.get(sheet.occupation)),
+            amount=money(row.get(sheet.amount)),
+            cumulative_ytd=money(row.get(sheet.cumulative)) if sheet.cumulative else None,
+            date=iso_date(row.get(sheet.date)),
+            memo=memo,
+            tran_type=cell_text(row.get("Tran_Type")),
+            counted=counted,
+            not_counted_reason=not_counted_reason,
+        )
+
+    def summary_line(self, row, filing):
+        return FilingSummary(
+            filing_id=filing["id"],
+            form_type=cell_text(row.get("Form_Type")) or filing["form_type"],
+            line=cell_text(row.get("Line_Item")),
+            amount_period=money(row.get("Amount_A")),
+            amount_ytd=money(row.get("Amount_B")),
+        )
+
+
+def summary_form(row):
+    """The form a Summary sheet line belongs to: its Form_Type when that names a form (F460,
+    F450...), else (a schedule's own summary line: A, B1, E...) the Form 460."""
+    form_type = (cell_text(row.get("Form_Type")) or "").upper()
+    return form_type if re.fullmatch(r"F\d{3}", form_type) else "F460"
+
+
+def committees_in(workbook, export):
+    """Every filer of the workbook, with the name, type and date of its latest report."""
+    latest = {}
+    for sheet_name in [*MONEY_SHEETS, SUMMARY_SHEET]:
+        for row in sheet_rows(workbook, sheet_name):
+            committee_id = export.committee_id(row)
+            reported = iso_date(row.get("Rpt_Date")) or ""
+            if committee_id not in latest or reported >= latest[committee_id][0]:
+                latest[committee_id] = (reported, row)
+    for committee_id, (reported, row) in latest.items():
+        filer_id = cell_text(row.get("Filer_ID"))
+        yield (
+            Committee(
+                id=committee_id,
+                name=cell_text(row.get("Filer_NamL")) or filer_id,
+                source=SOURCE,
+                source_id=filer_id or "unknown",
+                fppc_id=filer_id if filer_id and filer_id.isdigit() else None,
+                committee_type=cell_text(row.get("Committee_Type")),
+                agency=export.agency,
+            ),
+            reported or None,
+        )
+
+
+def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_all=True, reject=None):
+    """Committees, filings, summary lines and contributions of one export workbook.
+
+    watchlist links each committee to a campaign (by name, on the date of its latest report);
+    with keep_all False only linked committees and those whose Filer_ID is in committee_ids are
+    kept (a scheduled run). reject(reason, row) receives rows that cannot be stored."""
+    wanted_ids = {str(committee_id) for committee_id in committee_ids or []}
+    kept = set()
+    for committee, reported in committees_in(workbook, export):
+        if watchlist is not None:
+            campaign_id, position = watchlist.committee_campaign(committee["name"], on_date=reported)
+            if campaign_id:
+                committee["campaign_id"], committee["position"] = campaign_id, position
+        if keep_all or committee.get("campaign_id") or committee["source_id"] in wanted_ids:
+            kept.add(committee["id"])
+            yield committee
+
+    seen = set()  # a workbook may list a row twice (two 496s filed the same day list the same gifts)
+
+    def first_time(key):
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for sheet_name, sheet in MONEY_SHEETS.items():
+        for row in sheet_rows(workbook, sheet_name):
+            if export.committee_id(row) not in kept:
+                continue
+            if sheet is LATE_497 and totals.schedule_code(cell_text(row.get("Form_Type"))) != "497":
+                continue  # part 2: contributions the committee made, not money received
+            filing = export.filing(row, sheet.form_type)
+            if first_time(filing["id"]):
+                yield filing
+            contribution = export.contribution(row, sheet, filing)
+            if contribution["amount"] is None:
+                if reject:
+                    reject(f"{sheet_name} row with no amount ({sheet.amount} is empty)", row)
+                continue
+            if first_time(contribution["id"]):
+                yield contribution
+    for row in sheet_rows(workbook, SUMMARY_SHEET):
+        if export.committee_id(row) not in kept:
+            continue
+        filing = export.filing(row, summary_form(row))
+        if first_time(filing["id"]):
+            yield filing
+        line = export.summary_line(row, filing)
+        if line["line"] and first_time((filing["id"], line["form_type"], line["line"])):
+            yield line
+
+
+class FilingsNetfileExportSpider(RecallSpider):
+    name = "filings_netfile_export"
+    allowed_domains = ["public.netfile.com", "netfile.com"]
+    custom_settings = {"DOWNLOAD_MAXSIZE": 512 * 1024 * 1024, "DOWNLOAD_WARNSIZE": 128 * 1024 * 1024}
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        totals.apply_at_end_of_run(crawler, SOURCE)
+        return spider
+
+    def configured_requests(self):
+        for export in self.watchlist.netfile_exports:
+            for year in export.get("years", []):
+                url = EXPORT_URL.format(agency=export["agency"], year=year)
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_export,
+                    cb_kwargs={"agency": export["agency"], "committee_ids": export.get("committee_ids", [])},
+                )
+
+    def callback_for_url(self, url):
+        return self.parse_export
+
+    def parse_export(self, response, agency=None, committee_ids=None):
+        """A document given with -a url= keeps every committee; a scheduled run the watchlist's."""
+        export = Export(agency or self.agency or export_name_parts(response.url)[0], response.url)
+
+        def reject(reason, row):
+            record = {key: cell_text(value) for key, value in row.items() if value not in ("", None)}
+            self.reject(reason, response=response, record=record, item_type="contributions")
+
+        yield from parse_workbook(
+            open_workbook(response.body),
+            export,
+            watchlist=self.watchlist,
+            committee_ids=committee_ids,
+            keep_all=bool(self.url),
+            reject=reject,
+        )

@@ -1,0 +1,223 @@
+"""filings_netfile_export: the City of Berkeley's real 2017 export (tests/fixtures/.../efile_BRK_2017.xlsx,
+a copy of ../shared/samples/netfile_export/) through a real crawl, and the parsing functions."""
+
+import io
+import re
+import zipfile
+from collections import defaultdict
+from xml.etree import ElementTree
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from crawlers.filings_netfile_export import Export, export_name_parts, open_workbook, parse_workbook
+from crawlers.items import Committee, Contribution, Filing, FilingSummary
+from tests.crawl import FIXTURES, crawl, file_url
+
+BRK_2017 = FIXTURES / "filings_netfile_export" / "efile_BRK_2017.xlsx"
+BRK_2018 = FIXTURES / "filings_netfile_export" / "efile_BRK_2018.xlsx"
+SHEET_XML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+@pytest.fixture(scope="module")
+def brk(tmp_path_factory):
+    result = crawl("filings_netfile_export", tmp_path_factory.mktemp("brk"), f"url={file_url(BRK_2017)}")
+    assert result.returncode == 0, result.output
+    return result
+
+
+def read_sheet_from_xml(path, sheet_name):
+    """The rows of one sheet read straight from the workbook's XML (no spreadsheet library), as
+    {header: raw text}: the other route the acceptance test compares the database with."""
+    with zipfile.ZipFile(path) as workbook:
+        shared = [
+            "".join(text.text or "" for text in item.iter(f"{SHEET_XML}t"))
+            for item in ElementTree.fromstring(workbook.read("xl/sharedStrings.xml")).iter(f"{SHEET_XML}si")
+        ]
+        sheets = ElementTree.fromstring(workbook.read("xl/workbook.xml")).iter(f"{SHEET_XML}sheet")
+        relation = next(sheet.get(RELATIONSHIP) for sheet in sheets if sheet.get("name") == sheet_name)
+        targets = ElementTree.fromstring(workbook.read("xl/_rels/workbook.xml.rels"))
+        target = next(rel.get("Target") for rel in targets if rel.get("Id") == relation)
+        sheet = ElementTree.fromstring(workbook.read("xl/" + target.lstrip("/").removeprefix("xl/")))
+    table = []
+    for row in sheet.iter(f"{SHEET_XML}row"):
+        cells = {}
+        for cell in row.iter(f"{SHEET_XML}c"):
+            column = re.match(r"[A-Z]+", cell.get("r")).group(0)
+            value = cell.find(f"{SHEET_XML}v")
+            text = value.text if value is not None else ""
+            cells[column] = shared[int(text)] if cell.get("t") == "s" else text
+        table.append(cells)
+    header = table[0]
+    return [{name: cells.get(column, "") for column, name in header.items()} for cells in table[1:]]
+
+
+def schedule_a_totals_from_the_sheet(path):
+    """Per filer: the sum of Tran_Amt1 over the rows of the latest Report_Num of each period."""
+    rows = [row for row in read_sheet_from_xml(path, "A-Contributions") if row["Tran_Amt1"]]
+    latest = defaultdict(int)
+    for row in rows:
+        report = (row["Filer_ID"], row["From_Date"], row["Thru_Date"])
+        latest[report] = max(latest[report], int(row["Report_Num"]))
+    totals = defaultdict(float)
+    for row in rows:
+        if int(row["Report_Num"]) == latest[(row["Filer_ID"], row["From_Date"], row["Thru_Date"])]:
+            totals[row["Filer_ID"]] += float(row["Tran_Amt1"])
+    return {filer: round(total, 2) for filer, total in totals.items()}
+
+
+def test_each_committees_current_schedule_a_total_matches_the_sheet_read_directly(brk):
+    expected = schedule_a_totals_from_the_sheet(BRK_2017)
+    stored = {
+        row["source_id"]: row["total"]
+        for row in brk.db.query(
+            "select committees.source_id, round(sum(contributions.amount), 2) as total "
+            "from contributions join committees on committees.id = contributions.committee_id "
+            "where contributions.schedule = 'A' and contributions.current = 1 group by committees.id"
+        )
+    }
+    assert len(expected) == 20
+    assert stored == expected
+
+
+def test_the_run_stores_every_schedule_and_rejects_the_rows_with_no_amount(brk):
+    counts = dict(brk.db.execute("select schedule, count(*) from contributions group by schedule").fetchall())
+    assert counts == {"A": 2249, "C": 26, "I": 8, "F496P3": 14, "497": 68}
+    rejects = [row["reason"] for row in brk.db["rejects"].rows]
+    assert sorted(rejects) == [
+        "497 row with no amount (Amount is empty)",
+        "A-Contributions row with no amount (Tran_Amt1 is empty)",
+        "A-Contributions row with no amount (Tran_Amt1 is empty)",
+    ]
+    assert brk.last_run("filings_netfile_export")["status"] == "partial"
+
+
+def test_every_amendment_is_stored_and_only_the_latest_counts(brk):
+    versions = list(
+        brk.db.query(
+            "select id, amendment, current, superseded_by from filings "
+            "where filer_id = '1392842' and period_start = '2017-01-01' and period_end = '2017-01-21' "
+            "order by amendment"
+        )
+    )
+    assert [(v["amendment"], v["current"]) for v in versions] == [(0, 0), (1, 0), (2, 1)]
+    assert [v["superseded_by"] for v in versions] == [versions[1]["id"], versions[2]["id"], None]
+    current_by_version = dict(
+        brk.db.execute(
+            "select filings.amendment, max(contributions.current) from contributions "
+            "join filings on filings.id = contributions.filing_id "
+            "where filings.report_id = (select report_id from filings where id = ?) group by filings.amendment",
+            [versions[0]["id"]],
+        ).fetchall()
+    )
+    assert current_by_version == {0: 0, 1: 0, 2: 1}
+
+
+def test_excel_serial_dates_are_converted_and_values_kept_as_text(brk):
+    row = brk.db.execute(
+        "select date, zip, contributor_name, employer, amount, cumulative_ytd from contributions "
+        "where tran_id = 'Flv4iPGIzZLS'"
+    ).fetchone()
+    assert row == ("2017-11-20", "94596", "Power, Robert", "ParkSmart, Inc.", 250.0, 250.0)
+    filing = brk.db.execute(
+        "select period_start, period_end, filed, amendment, filer_id from filings "
+        "where id = (select filing_id from contributions where tran_id = 'Flv4iPGIzZLS')"
+    ).fetchone()
+    assert filing == ("2017-07-01", "2017-12-31", "2018-01-31", 0, "Pending")
+
+
+def test_negative_schedule_a_amounts_stay_negative(brk):
+    refunds = brk.db.execute("select count(*), sum(counted) from contributions where amount < 0").fetchone()
+    assert refunds == (8, 8)
+
+
+def test_497s_covered_by_a_current_460_are_not_counted(brk):
+    late = dict(brk.db.execute("select counted, count(*) from contributions where schedule = '497' group by 1"))
+    assert late == {0: 60, 1: 8}
+    reason = brk.db.execute("select not_counted_reason from contributions where schedule = '497' and counted = 0")
+    assert reason.fetchone()[0].startswith("late report, listed again on the Form 460")
+
+
+def test_miscellaneous_increases_are_stored_but_not_counted(brk):
+    rows = brk.db.execute("select distinct counted, not_counted_reason from contributions where schedule = 'I'")
+    assert rows.fetchall() == [(0, "miscellaneous increase to cash (Schedule I): not a contribution")]
+
+
+def test_total_raised_is_the_latest_summary_line_5_beside_the_itemized_total(brk):
+    summary = [row for row in read_sheet_from_xml(BRK_2017, "Summary") if row["Filer_ID"] == "1392842"]
+    latest = defaultdict(int)
+    for row in summary:
+        period = (row["From_Date"], row["Thru_Date"])
+        latest[period] = max(latest[period], int(row["Report_Num"]))
+    line_5 = sum(
+        float(row["Amount_A"])
+        for row in summary
+        if row["Form_Type"] == "F460" and row["Line_Item"] == "5"
+        and int(row["Report_Num"]) == latest[(row["From_Date"], row["Thru_Date"])]
+    )  # fmt: skip
+    totals = next(brk.db.query("select * from committee_totals where source_id = '1392842'"))
+    assert totals["total_raised_summary"] == round(line_5, 2) == 33885.86
+    assert totals["itemized_total"] == 32054.53
+    assert totals["total_raised"] == 33885.86
+    assert totals["which_source_label"].startswith("Form 460 summary line 5")
+
+
+def test_a_committee_is_named_as_in_its_latest_report(brk):
+    names = [row["name"] for row in brk.db.query("select name from committees where source_id = '1392842'")]
+    assert names == ["Kate Harrison for City Council 2018"]
+
+
+def test_the_zip_export_reads_like_the_bare_workbook(tmp_path):
+    export_zip = tmp_path / "efile_BRK_2017.zip"
+    with zipfile.ZipFile(export_zip, "w") as archive:
+        archive.write(BRK_2017, "efile_BRK_2017.xlsx")
+    from_zip = open_workbook(export_zip.read_bytes())
+    assert from_zip.sheet_names == CalamineWorkbook.from_path(str(BRK_2017)).sheet_names
+
+
+def test_a_zip_without_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "nothing here")
+    with pytest.raises(ValueError, match="no .xlsx in the export"):
+        open_workbook(buffer.getvalue())
+
+
+def test_the_agency_and_year_come_from_the_export_name():
+    url = "https://public.netfile.com/pub2/excel/LACOBrowsable/efile_LACO_2022.zip"
+    assert export_name_parts(url) == ("LACO", "2022")
+    assert export_name_parts("file:///tmp/export.xlsx") == (None, None)
+
+
+def test_a_scheduled_run_keeps_only_the_watchlist_committees(tmp_path):
+    from recallwatch.watchlist import Watchlist
+
+    watchlist = Watchlist(
+        committee_patterns=[{"campaign_id": "test-campaign", "all_of": [["harrison"]]}], oppose_words=["stop"]
+    )
+    items = list(
+        parse_workbook(
+            open_workbook(BRK_2017.read_bytes()),
+            Export("BRK", "https://example.org/efile_BRK_2017.zip"),
+            watchlist=watchlist,
+            committee_ids=["1364286"],
+            keep_all=False,
+        )
+    )
+    committees = {item["source_id"]: item for item in items if isinstance(item, Committee)}
+    assert set(committees) == {"1392842", "1391637", "1364286"}
+    assert committees["1392842"]["campaign_id"] == "test-campaign"
+    assert committees["1392842"]["position"] == "support"
+    assert "campaign_id" not in committees["1364286"]  # kept by its Filer_ID, tied to no campaign
+    kept_ids = {committee["id"] for committee in committees.values()}
+    for item in items:
+        if isinstance(item, Contribution | Filing):
+            assert item["committee_id"] in kept_ids
+    assert any(isinstance(item, FilingSummary) for item in items)
+
+
+def test_a_year_without_late_reports_has_no_497_rows():
+    items = list(parse_workbook(open_workbook(BRK_2018.read_bytes()), Export("BRK", "x")))
+    schedules = {item["schedule"] for item in items if isinstance(item, Contribution)}
+    assert schedules == {"A", "C", "I"}
