@@ -195,15 +195,21 @@ def summary_form(row):
 
 
 def committees_in(workbook, export):
-    """Every filer of the workbook, with the name, type and date of its latest report."""
+    """Every filer of the workbook, with the name and type of its latest report, and the last day
+    its reports cover (a 460's period end, else the report date): which campaign a committee
+    belongs to is decided on that day."""
     latest = {}
     for sheet_name in [*MONEY_SHEETS, SUMMARY_SHEET]:
         for row in sheet_rows(workbook, sheet_name):
             committee_id = export.committee_id(row)
             reported = iso_date(row.get("Rpt_Date")) or ""
-            if committee_id not in latest or reported >= latest[committee_id][0]:
-                latest[committee_id] = (reported, row)
-    for committee_id, (reported, row) in latest.items():
+            covered = iso_date(row.get("Thru_Date")) or reported
+            previous = latest.get(committee_id)
+            if previous is None or reported >= previous[0]:
+                latest[committee_id] = (reported, max(covered, previous[1]) if previous else covered, row)
+            elif covered > previous[1]:
+                latest[committee_id] = (previous[0], covered, previous[2])
+    for committee_id, (_reported, covered, row) in latest.items():
         filer_id = cell_text(row.get("Filer_ID"))
         yield (
             Committee(
@@ -215,21 +221,21 @@ def committees_in(workbook, export):
                 committee_type=cell_text(row.get("Committee_Type")),
                 agency=export.agency,
             ),
-            reported or None,
+            covered or None,
         )
 
 
 def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_all=True, reject=None):
     """Committees, filings, summary lines and contributions of one export workbook.
 
-    watchlist links each committee to a campaign (by name, on the date of its latest report);
+    watchlist links each committee to a campaign (by name, on the last day its reports cover);
     with keep_all False only linked committees and those whose Filer_ID is in committee_ids are
     kept (a scheduled run). reject(reason, row) receives rows that cannot be stored."""
     wanted_ids = {str(committee_id) for committee_id in committee_ids or []}
     kept = set()
-    for committee, reported in committees_in(workbook, export):
+    for committee, covered in committees_in(workbook, export):
         if watchlist is not None:
-            campaign_id, position = watchlist.committee_campaign(committee["name"], on_date=reported)
+            campaign_id, position = watchlist.committee_campaign(committee["name"], on_date=covered)
             if campaign_id:
                 committee["campaign_id"], committee["position"] = campaign_id, position
         if keep_all or committee.get("campaign_id") or committee["source_id"] in wanted_ids:

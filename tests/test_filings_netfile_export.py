@@ -221,3 +221,20 @@ def test_a_year_without_late_reports_has_no_497_rows():
     items = list(parse_workbook(open_workbook(BRK_2018.read_bytes()), Export("BRK", "x")))
     schedules = {item["schedule"] for item in items if isinstance(item, Contribution)}
     assert schedules == {"A", "C", "I"}
+
+
+def test_the_snapshot_replays_the_watchlist_committees_with_their_totals(tmp_path):
+    result = crawl("filings_netfile_export", tmp_path)
+    assert result.returncode == 0, result.output
+    assert result.last_run("filings_netfile_export")["status"] == "ok"
+    totals = {
+        row["source_id"]: (row["campaign_id"], row["position"], row["total_raised"])
+        for row in result.db.query("select * from committee_totals")
+    }
+    assert totals == {
+        "1449101": ("gascon-recall-2021", "support", 44520.0),
+        "1449201": ("gascon-recall-2022", "support", 337065.5),  # amended Q1 + Q2 summaries + a July 497
+        "1449202": ("gascon-recall-2022", "oppose", 156620.0),
+        "1449301": ("boudin-recall-2021-second", "support", 339845.0),
+        "1449302": ("boudin-recall-2021-second", "oppose", 85900.0),
+    }  # the library committee (1449299) is not on the watchlist

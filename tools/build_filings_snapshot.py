@@ -1,0 +1,424 @@
+"""Build the snapshot's bulk exports: small files in the REAL formats, holding SAMPLE data.
+
+    /work/main/.venv/bin/python tools/build_filings_snapshot.py
+
+- filings_netfile_export: NetFile's yearly efile_{AID}_{YYYY}.zip (one .xlsx inside, the real
+  sheet names and headers, dates as Excel serial numbers) for Los Angeles County (the Gascón
+  recalls) and San Francisco (the Boudin recall), 2021 and 2022;
+- filings_calaccess: CAL-ACCESS's dbwebexport.zip (CalAccess/DATA/*.TSV: tab-separated, CRLF, no
+  quoting, the real headers, "M/D/YYYY 12:00:00 AM" dates, a lowercase code, a NUL and a \\x1a byte
+  as the real export has).
+
+Committees are named "(sample data)" and every donor is obviously fictional; the recall dates
+are the real ones (../shared/samples/recall_facts.json). Each file is recorded with
+`scrapy record` at the URL the spider requests. Run it again after changing the data here.
+"""
+
+import io
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import xlsxwriter
+
+REPO = Path(__file__).resolve().parent.parent
+NETFILE_URL = "https://public.netfile.com/pub2/excel/{agency}Browsable/efile_{agency}_{year}.zip"
+CALACCESS_URL = "https://campaignfinance.cdn.sos.ca.gov/dbwebexport.zip"
+# Fixed timestamp inside the zips, so rebuilding unchanged data gives byte-identical files.
+ZIP_TIME = (2023, 1, 1, 0, 0, 0)
+
+COVER = (
+    "Filer_ID Filer_NamL Report_Num Committee_Type Rpt_Date From_Date Thru_Date Elect_Date tblCover_Office_Cd "
+    "tblCover_Offic_Dscr Rec_Type Form_Type"
+).split()
+TRANSACTION = (
+    "Tran_ID Entity_Cd Tran_NamL Tran_NamF Tran_NamT Tran_NamS Tran_Adr1 Tran_Adr2 Tran_City Tran_State Tran_Zip4 "
+    "Tran_Emp Tran_Occ Tran_Self Tran_Type Tran_Date Tran_Date1 Tran_Amt1 Tran_Amt2 Tran_Dscr Cmte_ID Tres_NamL "
+    "Tres_NamF Tres_NamT Tres_NamS Tres_Adr1 Tres_Adr2 Tres_City Tres_State Tres_Zip Intr_NamL Intr_NamF Intr_NamT "
+    "Intr_NamS Intr_Adr1 Intr_Adr2 Intr_City Intr_State Intr_Zip4 Intr_Emp Intr_Occ Intr_Self Cand_NamL Cand_NamF "
+    "Cand_NamT Cand_NamS tblDetlTran_Office_Cd tblDetlTran_Offic_Dscr Juris_Cd Juris_Dscr Dist_No Off_S_H_Cd "
+    "Bal_Name Bal_Num Bal_Juris Sup_Opp_Cd Memo_Code Memo_RefNo BakRef_TID XRef_SchNm XRef_Match Loan_Rate Int_CmteId"
+).split()
+LATE_497 = (
+    "Filer_ID Filer_NamL Report_Num Committee_Type Rpt_Date From_Date Thru_Date Elect_Date Rec_Type Form_Type "
+    "Tran_ID Entity_Cd Enty_NamL Enty_NamF Enty_NamT Enty_NamS Enty_Adr1 Enty_Adr2 Enty_City Enty_ST Enty_Zip4 "
+    "Ctrib_Emp Ctrib_Occ Ctrib_Self Elec_Date Ctrib_Date Date_Thru Amount Cmte_ID Cand_NamL Cand_NamF Cand_NamT "
+    "Cand_NamS Office_Cd Offic_Dscr Juris_Cd Juris_Dscr Dist_No Off_S_H_Cd Bal_Name Bal_Num Bal_Juris Memo_Code "
+    "Memo_RefNo Rpt_ID_Num"
+).split()
+SUMMARY = [*COVER, "Line_Item", "Amount_A", "Amount_B", "Amount_C"]
+SHEETS = {
+    "A-Contributions": [*COVER, *TRANSACTION],
+    "C-Contributions": [*COVER, *TRANSACTION],
+    "I-Contributions": [*COVER, *TRANSACTION],
+    "F496P3-Contributions": [*COVER, *TRANSACTION],
+    "Summary": SUMMARY,
+    "497": LATE_497,
+}
+DATE_COLUMNS = {"Rpt_Date", "From_Date", "Thru_Date", "Elect_Date", "Tran_Date", "Ctrib_Date", "Elec_Date"}
+MONEY_COLUMNS = {"Tran_Amt1", "Tran_Amt2", "Amount", "Amount_A", "Amount_B", "Amount_C"}
+
+# Sample givers: (entity code, last name / organisation, first name, city, zip, employer, occupation)
+DONORS = {
+    "zebulon": ("IND", "Fictitious-Donor", "Zebulon", "Pasadena", "91101", "Imaginary Realty Group", "Developer"),
+    "examplar": ("OTH", "Examplar Holdings LLC (sample)", "", "Los Angeles", "90071", "", ""),
+    "quinn": ("IND", "Placeholder", "Quinn", "Glendale", "91203", "Self-employed", "Consultant"),
+    "ada": ("IND", "Testperson", "Ada", "Long Beach", "90802", "Sample Logistics Co.", "Manager"),
+    "pac": ("COM", "Imaginary Public Safety PAC (sample)", "", "Sacramento", "95814", "", ""),
+    "union": ("OTH", "Local 000 of the Sample Workers Union", "", "Los Angeles", "90017", "", ""),
+    "morgan": ("IND", "Nobody", "Morgan", "San Francisco", "94110", "Example Labs Inc.", "Engineer"),
+    "rowan": ("IND", "Madeup", "Rowan", "San Francisco", "94117", "Retired", "Retired"),
+    "bakery": ("OTH", "Hypothetical Bakery LLC (sample)", "", "San Francisco", "94103", "", ""),
+    "party": ("PTY", "Sample County Party Central Committee", "", "Los Angeles", "90012", "", ""),
+}
+
+
+def gift(donor, day, amount, tran_id, cumulative=None, memo="", tran_type="", description=""):
+    return {
+        "donor": donor,
+        "date": day,
+        "amount": amount,
+        "tran_id": tran_id,
+        "cumulative": amount if cumulative is None else cumulative,
+        "memo": memo,
+        "tran_type": tran_type,
+        "description": description,
+    }
+
+
+def report(start, end, filed, number="000", a=(), c=(), i=(), unitemized=0.0, loans=0.0):
+    return {"start": start, "end": end, "filed": filed, "number": number, "A": a, "C": c, "I": i,
+            "unitemized": unitemized, "loans": loans}  # fmt: skip
+
+
+def late(filed, report_id, gifts):
+    return {"filed": filed, "report_id": report_id, "gifts": gifts}
+
+
+D = date.fromisoformat
+LACO_2021 = [
+    {
+        "id": "1449101",
+        "name": "Committee to Recall District Attorney George Gascón 2021 (sample data)",
+        "reports": [
+            report(
+                D("2021-01-01"),
+                D("2021-06-30"),
+                D("2021-07-30"),
+                unitemized=1830.0,
+                a=[
+                    gift("zebulon", D("2021-05-24"), 25000.0, "S21A1"),
+                    gift("quinn", D("2021-06-02"), 1500.0, "S21A2"),
+                    gift("party", D("2021-06-15"), 10000.0, "S21A3"),
+                ],
+            ),
+            report(
+                D("2021-07-01"),
+                D("2021-12-31"),
+                D("2022-01-31"),
+                unitemized=940.0,
+                a=[
+                    gift("ada", D("2021-08-19"), 250.0, "S21A4"),
+                    gift("zebulon", D("2021-09-01"), 5000.0, "S21A5", cumulative=30000.0),
+                ],
+            ),
+        ],  # fmt: skip
+    },
+]
+LACO_2022 = [
+    {
+        "id": "1449201",
+        "name": "Recall District Attorney George Gascón 2022 (sample data)",
+        "reports": [
+            # Q1, filed, then amended: the amendment corrects Examplar's gift and adds one
+            report(
+                D("2022-01-01"),
+                D("2022-03-31"),
+                D("2022-04-29"),
+                unitemized=4210.0,
+                a=[
+                    gift("examplar", D("2022-02-03"), 50000.0, "R22A1"),
+                    gift("zebulon", D("2022-02-20"), 100000.0, "R22A2"),
+                    gift("quinn", D("2022-03-11"), 2000.0, "R22A3"),
+                ],
+            ),
+            report(
+                D("2022-01-01"),
+                D("2022-03-31"),
+                D("2022-05-16"),
+                number="001",
+                unitemized=4210.0,
+                a=[
+                    gift("examplar", D("2022-02-03"), 75000.0, "R22A1"),
+                    gift("zebulon", D("2022-02-20"), 100000.0, "R22A2"),
+                    gift("quinn", D("2022-03-11"), 2000.0, "R22A3"),
+                    gift("ada", D("2022-03-30"), 500.0, "R22A4"),
+                ],
+            ),
+            report(
+                D("2022-04-01"),
+                D("2022-06-30"),
+                D("2022-07-29"),
+                unitemized=9655.5,
+                loans=20000.0,
+                a=[
+                    gift("pac", D("2022-05-05"), 40000.0, "R22A5"),
+                    gift("examplar", D("2022-06-28"), 60000.0, "R22A6", cumulative=135000.0),
+                    gift(
+                        "quinn",
+                        D("2022-06-29"),
+                        -500.0,
+                        "R22A7",
+                        cumulative=1500.0,
+                        tran_type="R",
+                        description="Returned contribution",
+                    ),
+                    gift(
+                        "zebulon",
+                        D("2022-06-10"),
+                        15000.0,
+                        "R22A8",
+                        memo="X",
+                        description="Memo: paid by the donor directly to a petition firm, see Schedule C",
+                    ),
+                ],
+                c=[
+                    gift("ada", D("2022-05-20"), 1200.0, "R22C1", description="Office space for signature drive"),
+                ],
+                i=[
+                    gift("union", D("2022-06-15"), 310.25, "R22I1", description="Bank interest and refund of deposit"),
+                ],
+            ),
+        ],  # fmt: skip
+        "late": [
+            late(D("2022-06-29"), "1", [gift("examplar", D("2022-06-28"), 60000.0, "L22-1")]),
+            late(D("2022-07-06"), "2", [gift("pac", D("2022-07-05"), 25000.0, "L22-2")]),
+        ],
+    },
+    {
+        "id": "1449202",
+        "name": "Stop the Gascón Recall, Protect Justice Reform (sample data)",
+        "reports": [
+            report(
+                D("2022-04-01"),
+                D("2022-06-30"),
+                D("2022-07-29"),
+                unitemized=3120.0,
+                a=[
+                    gift("union", D("2022-05-02"), 150000.0, "N22A1"),
+                    gift("morgan", D("2022-05-19"), 1000.0, "N22A2"),
+                    gift("bakery", D("2022-06-01"), 2500.0, "N22A3"),
+                ],
+            ),
+        ],  # fmt: skip
+    },
+    {
+        "id": "1449299",
+        "name": "Sample Library Parcel Tax Committee (sample data)",  # not on the watchlist
+        "reports": [
+            report(D("2022-01-01"), D("2022-06-30"), D("2022-07-29"), a=[gift("ada", D("2022-03-01"), 100.0, "P22A1")]),
+        ],
+    },
+]
+SFO_2021 = [
+    {
+        "id": "1449301",
+        "name": "Neighbors for Public Safety Supporting the Recall of Chesa Boudin (sample data)",
+        "reports": [
+            report(
+                D("2021-04-28"),
+                D("2021-06-30"),
+                D("2021-07-30"),
+                unitemized=2675.0,
+                a=[
+                    gift("morgan", D("2021-05-03"), 500.0, "B21A1"),
+                    gift("zebulon", D("2021-05-14"), 50000.0, "B21A2"),
+                    gift("rowan", D("2021-06-21"), 100.0, "B21A3"),
+                ],
+            ),
+            report(
+                D("2021-07-01"),
+                D("2021-12-31"),
+                D("2022-01-31"),
+                unitemized=5120.0,
+                a=[
+                    gift("examplar", D("2021-10-04"), 100000.0, "B21A4"),
+                    gift("bakery", D("2021-11-15"), 5000.0, "B21A5"),
+                ],
+            ),
+        ],  # fmt: skip
+    },
+]
+SFO_2022 = [
+    {
+        "id": "1449301",
+        "name": "Neighbors for Public Safety Supporting the Recall of Chesa Boudin (sample data)",
+        "reports": [
+            report(
+                D("2022-01-01"),
+                D("2022-03-31"),
+                D("2022-04-28"),
+                unitemized=6200.0,
+                a=[
+                    gift("zebulon", D("2022-01-18"), 150000.0, "B22A1", cumulative=150000.0),
+                    gift("rowan", D("2022-02-07"), 250.0, "B22A2"),
+                ],
+            ),
+        ],  # fmt: skip
+        "late": [late(D("2022-05-30"), "7", [gift("pac", D("2022-05-29"), 20000.0, "BL22-1")])],
+    },
+    {
+        "id": "1449302",
+        "name": "Defend Chesa Boudin, Oppose the Recall (sample data)",
+        "reports": [
+            report(
+                D("2022-01-01"),
+                D("2022-03-31"),
+                D("2022-04-28"),
+                unitemized=8400.0,
+                a=[
+                    gift("morgan", D("2022-02-14"), 2500.0, "D22A1"),
+                    gift("union", D("2022-03-02"), 75000.0, "D22A2"),
+                ],
+            ),
+        ],  # fmt: skip
+    },
+]
+NETFILE_EXPORTS = {("LACO", 2021): LACO_2021, ("LACO", 2022): LACO_2022, ("SFO", 2021): SFO_2021,
+                   ("SFO", 2022): SFO_2022}  # fmt: skip
+
+
+def transaction_row(committee, rpt, form_type, entry):
+    code, last, first, city, zip_code, employer, occupation = DONORS[entry["donor"]]
+    return {
+        "Filer_ID": committee["id"],
+        "Filer_NamL": committee["name"],
+        "Report_Num": rpt["number"],
+        "Committee_Type": "RCP",
+        "Rpt_Date": rpt["filed"],
+        "From_Date": rpt["start"],
+        "Thru_Date": rpt["end"],
+        "Rec_Type": "RCPT",
+        "Form_Type": form_type,
+        "Tran_ID": entry["tran_id"],
+        "Entity_Cd": code,
+        "Tran_NamL": last,
+        "Tran_NamF": first,
+        "Tran_City": city,
+        "Tran_State": "CA",
+        "Tran_Zip4": zip_code,
+        "Tran_Emp": employer,
+        "Tran_Occ": occupation,
+        "Tran_Self": "n",
+        "Tran_Type": entry["tran_type"],
+        "Tran_Date": entry["date"],
+        "Tran_Amt1": entry["amount"],
+        "Tran_Amt2": entry["cumulative"],
+        "Tran_Dscr": entry["description"],
+        "Intr_Self": "n",
+        "Memo_Code": entry["memo"],
+    }
+
+
+def summary_rows(committee, rpt):
+    """Form 460 Summary lines 1-5: monetary (itemized + unitemized), loans, subtotal, nonmonetary,
+    total contributions received."""
+    itemized = sum(g["amount"] for g in rpt["A"] if not g["memo"])
+    monetary = round(itemized + rpt["unitemized"], 2)
+    nonmonetary = sum(g["amount"] for g in rpt["C"])
+    lines = {"1": monetary, "2": rpt["loans"], "3": monetary + rpt["loans"], "4": nonmonetary}
+    lines["5"] = lines["3"] + lines["4"]
+    cover = {"Filer_ID": committee["id"], "Filer_NamL": committee["name"], "Report_Num": rpt["number"],
+             "Committee_Type": "RCP", "Rpt_Date": rpt["filed"], "From_Date": rpt["start"], "Thru_Date": rpt["end"],
+             "Rec_Type": "SMRY", "Form_Type": "F460"}  # fmt: skip
+    return [{**cover, "Line_Item": line, "Amount_A": amount, "Amount_B": amount} for line, amount in lines.items()]
+
+
+def late_rows(committee, filing):
+    for entry in filing["gifts"]:
+        code, last, first, city, zip_code, employer, occupation = DONORS[entry["donor"]]
+        yield {
+            "Filer_ID": committee["id"],
+            "Filer_NamL": committee["name"],
+            "Report_Num": "000",
+            "Rpt_Date": filing["filed"],
+            "Rec_Type": "S497",
+            "Form_Type": "F497P1",
+            "Tran_ID": entry["tran_id"],
+            "Entity_Cd": code,
+            "Enty_NamL": last,
+            "Enty_NamF": first,
+            "Enty_City": city,
+            "Enty_ST": "CA",
+            "Enty_Zip4": zip_code,
+            "Ctrib_Emp": employer,
+            "Ctrib_Occ": occupation,
+            "Ctrib_Date": entry["date"],
+            "Amount": entry["amount"],
+            "Memo_Code": "",
+            "Rpt_ID_Num": filing["report_id"],
+        }
+
+
+def netfile_workbook(committees):
+    """The bytes of one efile .xlsx: every sheet the spider reads, real headers, sample rows."""
+    rows = {sheet: [] for sheet in SHEETS}
+    for committee in committees:
+        for rpt in committee["reports"]:
+            for schedule in ("A", "C", "I"):
+                for entry in rpt[schedule]:
+                    rows[f"{schedule}-Contributions"].append(transaction_row(committee, rpt, schedule, entry))
+            rows["Summary"].extend(summary_rows(committee, rpt))
+        for filing in committee.get("late", []):
+            rows["497"].extend(late_rows(committee, filing))
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.set_properties({"created": datetime(*ZIP_TIME)})
+    date_format = workbook.add_format({"num_format": "mm/dd/yyy"})
+    money_format = workbook.add_format({"num_format": "0.00"})
+    for sheet_name, header in SHEETS.items():
+        sheet = workbook.add_worksheet(sheet_name)
+        sheet.write_row(0, 0, header)
+        for row_number, row in enumerate(rows[sheet_name], start=1):
+            for column, name in enumerate(header):
+                value = row.get(name, "")
+                if isinstance(value, date):
+                    sheet.write_datetime(row_number, column, value, date_format)
+                elif name in MONEY_COLUMNS and value != "":
+                    sheet.write_number(row_number, column, value, money_format)
+                else:
+                    sheet.write_string(row_number, column, str(value))
+    workbook.close()
+    return buffer.getvalue()
+
+
+def zip_of(members):
+    """A zip holding {name: bytes}, with fixed timestamps."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=ZIP_TIME), body, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def record(spider, url, body, content_type):
+    """Store the body as the snapshot's recording of url (`scrapy record`)."""
+    path = REPO / "build" / url.rsplit("/", 1)[-1]
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(body)
+    command = [sys.executable, "-m", "scrapy", "record", spider, url, str(path), "--content-type", content_type]
+    subprocess.run(command, cwd=REPO, check=True)
+    path.unlink()
+
+
+def build_netfile_exports():
+    for (agency, year), committees in NETFILE_EXPORTS.items():
+        workbook = netfile_workbook(committees)
+        body = zip_of({f"efile_{agency}_{year}.xlsx": workbook})
+        record("filings_netfile_export", NETFILE_URL.format(agency=agency, year=year), body, "application/zip")
+
+
+if __name__ == "__main__":
+    build_netfile_exports()
