@@ -1,0 +1,47 @@
+"""Many rows of one item type carried through the pipelines as one object.
+
+A bulk export (CAL-ACCESS's receipts table has about ten million rows) cannot afford Scrapy's
+per-item overhead, nor a JSON Schema check and an upsert statement per row. A spider yields
+`RecordBatch(Contribution, fields, rows)` instead of the items one by one; every pipeline stage
+still applies its rule to every row (coverage, normalisation, validation with rejects, storage),
+column by column where it can:
+
+    batch = RecordBatch(Contribution, ("id", "filing_id", ...), [("c1", "f1", ...), ...])
+
+Rows are tuples in the order of `fields`; a value is what the item's field would hold. `fetch_id`
+is the fetch of the document the rows came from (the spider sets it: the provenance middleware
+stamps items, not batches).
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RecordBatch:
+    item_class: type  # a crawlers.items.RecordItem subclass
+    fields: tuple
+    rows: list = field(default_factory=list)
+    fetch_id: str | None = None
+
+    @property
+    def table(self):
+        return self.item_class.table
+
+    def __len__(self):
+        return len(self.rows)
+
+    def columns(self):
+        """The values of each field, as lists in the order of `fields`."""
+        if not self.rows:
+            return [[] for _ in self.fields]
+        return [list(column) for column in zip(*self.rows, strict=True)]
+
+    def set_columns(self, columns):
+        self.rows = list(zip(*columns, strict=True))
+
+    def item(self, row):
+        """One row as an item (for the per-row path: a row that needs a closer look)."""
+        item = self.item_class(**{name: value for name, value in zip(self.fields, row, strict=True)})
+        if self.fetch_id:
+            item["fetch_id"] = self.fetch_id
+        return item
