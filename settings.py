@@ -24,6 +24,9 @@ DATABASE = env("DATABASE", str(PROJECT_DIR / "data" / "recalls.db"))
 WATCHLIST = env("WATCHLIST", str(PROJECT_DIR / "data" / "watchlist.yml"))
 STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
 
+# Incremental runs: documents stored completely before are not parsed again (0 = re-parse all)
+INCREMENTAL = env("INCREMENTAL", "1") not in ("0", "false", "False", "")
+
 # Provenance: raw documents archived as WARC
 ARCHIVE_ENABLED = env("ARCHIVE_ENABLED", "1") not in ("0", "false", "False", "")
 ARCHIVE_DIR = env("ARCHIVE_DIR", str(PROJECT_DIR / "data" / "archive"))
@@ -51,6 +54,7 @@ DOWNLOADER_MIDDLEWARES = {
     # (redirects and retried errors included) is recorded as a fetch.
     "recallwatch.snapshot.SnapshotMiddleware": 960,
     "recallwatch.provenance.FetchRecorderMiddleware": 950,
+    "recallwatch.incremental.ConditionalRequestMiddleware": 940,
     "recallwatch.failures.MissingFileMiddleware": 560,
     # Closest to the engine: only failures the retry middleware gave up on.
     "recallwatch.failures.DownloadFailureMiddleware": 10,
@@ -58,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "recallwatch.failures.DocumentFailureMiddleware": 55,
     "recallwatch.provenance.FetchIdMiddleware": 900,
+    "recallwatch.incremental.UnchangedDocumentMiddleware": 800,
 }
 ITEM_PIPELINES = {
     "pipelines.coverage.FieldCoveragePipeline": 100,

@@ -91,6 +91,10 @@ CURATED_TABLES = {
             "warc_file": str,
             "warc_offset": int,
             "warc_record_id": str,
+            "etag": str,
+            "last_modified": str,
+            "complete": int,
+            "links": int,
         },
         "pk": "id",
     },
@@ -133,6 +137,38 @@ INDEXES = [
 ]
 
 
+# Views are replaced on every open, so changing one here changes it in every database.
+VIEWS = {
+    # Per spider: how its last scheduled run went and when it last worked. `flagged` = 1 when the
+    # last run failed (which includes storing nothing where it stored items before).
+    "source_status": """
+        with latest as (
+            select spider, max(started) as started from crawl_runs where mode = 'configured' group by spider
+        ), latest_good as (
+            select spider, max(started) as started from crawl_runs
+            where mode = 'configured' and status in ('ok', 'partial') group by spider
+        )
+        select
+            run.spider,
+            run.status as last_status,
+            run.status_reason as last_status_reason,
+            run.started as last_run_started,
+            run.duration_s as last_run_duration_s,
+            run.items as last_run_items,
+            run.rejects as last_run_rejects,
+            run.errors as last_run_errors,
+            good.started as last_success,
+            good.items as last_success_items,
+            round(julianday('now') - julianday(good.started), 1) as days_since_success,
+            case when run.status = 'failed' or good.started is null then 1 else 0 end as flagged
+        from latest
+        join crawl_runs run on run.spider = latest.spider and run.started = latest.started
+        left join latest_good on latest_good.spider = latest.spider
+        left join crawl_runs good on good.spider = latest_good.spider and good.started = latest_good.started
+    """,
+}
+
+
 def item_columns(item_class):
     columns = {}
     for name, meta in item_class.fields.items():
@@ -159,6 +195,9 @@ def open_database(path):
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()
+    # Under WAL, NORMAL never corrupts the database; a power cut may lose the last commits, which the
+    # next run fetches again (fetches are only `complete` once their items are stored).
+    db.execute("PRAGMA synchronous = NORMAL")
     ensure_schema(db)
     return db
 
@@ -176,3 +215,5 @@ def ensure_schema(db):
         db[table].create_index(columns, if_not_exists=True)
     if not db["articles"].detect_fts():
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
