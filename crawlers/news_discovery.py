@@ -76,7 +76,7 @@ def google_news_url(query):
 def entry_date(entry):
     """The most recent date a feed entry gives (updated, else published), as ISO UTC."""
     for key in ("updated_parsed", "published_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)  # FeedParserDict.get maps a missing updated to published, with a warning
         if parsed:
             return to_utc_iso(parsed)
     return None
@@ -113,14 +113,11 @@ def parse_feed(body, feed_url, via="feed", content_type=None):
 
 def entry_link(entry):
     """The entry's article link: the first rel=alternate link (Atom entries may also carry
-    rel=self/edit/enclosure links), else `link`, else a guid that is a permalink."""
-    for link in entry.get("links", []):
-        if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            return link["href"]
-    if entry.get("link"):
-        return entry["link"]
-    guid = entry.get("id") or ""
-    return guid if entry.get("guidislink") or guid.startswith(("http://", "https://")) else None
+    rel=self/edit/enclosure links), else `link`, else a guid that is a web address (feedparser
+    copies a urn: guid into `link`, hence the scheme check)."""
+    alternates = [link.get("href") for link in entry.get("links", []) if link.get("rel", "alternate") == "alternate"]
+    candidates = [*alternates, entry.get("link"), entry.get("id")]
+    return next((c for c in candidates if c and c.startswith(("http://", "https://"))), None)
 
 
 def sitemap_body(body):
