@@ -50,11 +50,10 @@ def document_kind(body):
 
 
 def listing_urls(response, listing):
-    """Every address the page was reached under, as listed and as fetched (redirects included)."""
-    urls = (
-        [listing["url"], *response.request.meta.get("redirect_urls", []), response.url] if listing else [response.url]
-    )
-    return list(dict.fromkeys(clean_url(u) if not u.startswith("file:") else u for u in urls))
+    """Every address the page was reached under: as listed, through redirects, as fetched."""
+    listed = [listing["url"]] if listing else []
+    urls = [*listed, *response.request.meta.get("redirect_urls", []), response.url]
+    return list(dict.fromkeys(u if u.startswith("file:") else clean_url(u) for u in urls))
 
 
 class NewsSpider(RecallSpider):
