@@ -128,7 +128,6 @@ INDEXES = [
     ("announcements", ["published"]),
     ("articles", ["published"]),
     ("article_mentions", ["entity_type", "entity_id"]),
-    ("articles", ["content_hash"]),
     ("article_versions", ["article_id"]),
     ("article_urls", ["article_id"]),
     ("crawl_runs", ["spider", "started"]),
