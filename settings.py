@@ -36,6 +36,11 @@ SNAPSHOT_DIR = env("SNAPSHOT_DIR", str(PROJECT_DIR / "snapshot"))
 SNAPSHOT_REPLAY = env("SNAPSHOT_REPLAY", "0") not in ("0", "false", "False", "")
 SNAPSHOT_RECORD = False
 
+# Nothing is downloaded at run time: Scrapy's cookie middleware reads the public-suffix list with
+# tldextract, which by default fetches the list from the network on first use; an empty URL list
+# makes it use the snapshot bundled with the package. (Set before Scrapy imports the middleware.)
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
 # Politeness
 CONTACT_URL = env("CONTACT_URL", "https://github.com/recallwatch/recallwatch")
 USER_AGENT = f"RecallWatch/0.1 (+{CONTACT_URL})"

@@ -144,6 +144,43 @@ class Article(RecordItem):
     author = field()
     published = field(kind="datetime")
     text = field(TEXT, required=True)
+    modified = field(kind="datetime")
+    description = field()
+    section = field()
+    language = field()
+    paywalled = field(OPTIONAL_INT)  # 1: the page marks part of the story as not free; text is the public part
+    content_hash = field()  # sha1 of the folded text: same hash = same version
+    fingerprint = field()  # simhash of the text: near-equal = same story under another URL
+    discovered_via = field()  # feed, sitemap, google_news or url (given by hand)
+
+
+class ArticleVersion(RecordItem):
+    """An earlier text of an article that was edited later (the latest text is in `articles`)."""
+
+    table = "article_versions"
+    key = ("article_id", "content_hash")
+    article_id = field(TEXT, required=True)
+    content_hash = field(TEXT, required=True)
+    url = field(TEXT, required=True, kind="url")
+    title = field(TEXT, required=True)
+    author = field()
+    published = field(kind="datetime")
+    modified = field(kind="datetime")
+    text = field(TEXT, required=True)
+    superseded_at = field(kind="datetime")  # when a newer text was found
+
+
+class ArticleUrl(RecordItem):
+    """Every address a stored story was found under: canonical, feed links, Google News redirects,
+    tracking-parameter and AMP variants."""
+
+    table = "article_urls"
+    key = ("url",)
+    url = field(TEXT, required=True, kind="url")
+    article_id = field(TEXT, required=True)
+    via = field()  # canonical, feed, sitemap, google_news, page, url
+    listed_in = field()  # the feed or sitemap that listed it
+    listed_updated = field(kind="datetime")  # the listing's date for it when last seen
 
 
 class ArticleMention(RecordItem):

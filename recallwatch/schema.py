@@ -21,6 +21,8 @@ RECORD_ITEMS = [
     items.InvalidReason,
     items.Article,
     items.ArticleMention,
+    items.ArticleVersion,
+    items.ArticleUrl,
 ]
 
 CURATED_TABLES = {
@@ -130,6 +132,8 @@ INDEXES = [
     ("announcements", ["published"]),
     ("articles", ["published"]),
     ("article_mentions", ["entity_type", "entity_id"]),
+    ("article_versions", ["article_id"]),
+    ("article_urls", ["article_id"]),
     ("crawl_runs", ["spider", "started"]),
     ("fetches", ["url"]),
     ("rejects", ["run_id"]),
