@@ -49,6 +49,7 @@ NOT_COUNTS = [
     (re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"), "‹date›"),
     (re.compile(r"(?:§+\s*|\b(?:sections?|secs?\.|code|article|chapter|title)\s+§?\s*)\d[\w.()-]*", re.I), "‹law›"),
     (re.compile(r"\b(?:AB|SB|HB|ACA|SCA)\s*\d+\b"), "‹bill›"),
+    (re.compile(r"\d+(?:\.\d+)?\s*%?\s*(?:and|to|-|–)\s*\d+(?:\.\d+)?\s*(?:%|percent\b)", re.I), "‹percent›"),
     (re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b)", re.I), "‹percent›"),
     (re.compile(r"\$\s*\d[\d,]*(?:\.\d+)?(?:\s*(?:million|billion|thousand))?", re.I), "‹money›"),
     (re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?!\w)", re.I), "‹time›"),
@@ -63,7 +64,8 @@ NOT_COUNTS = [
     (re.compile(r"#\s*\d+"), "‹ref›"),
     (
         re.compile(
-            r"\b\d{1,6}\s+(?:[A-Z][a-z]+\.?\s+){0,3}(?:Hwy|Highway|St|Street|Ave|Avenue|Blvd|Boulevard|Place|Road|Rd|Way|Drive|Dr)\b\.?"
+            r"\b\d{1,6}\s+(?:[A-Z][a-z]+\.?\s+){0,3}"
+            r"(?:Hwy|Highway|St|Street|Ave|Avenue|Blvd|Boulevard|Place|Road|Rd|Way|Drive|Dr)\b\.?"
         ),
         "‹address›",
     ),
@@ -103,12 +105,12 @@ AFTER_CUES = [
     (
         "invalid",
         after_cue(
-            rf"{VERB}\s+{JUDGED}(?:invalid|not\s+valid|not\s+sufficient|insufficient|disqualified|rejected|invalidated)|"
-            r"invalid|disqualified|rejected"
+            rf"(?:{VERB}\s+)?{JUDGED}(?:invalid|not\s+valid|not\s+sufficient|insufficient|disqualified|rejected|"
+            r"invalidated)"
         ),
     ),
     ("projected", after_cue(rf"(?:{VERB}\s+)?(?:projected|estimated)")),
-    ("valid", after_cue(rf"{VERB}\s+{JUDGED}(?:valid|good|sufficient|validated|accepted)|valid|validated|good")),
+    ("valid", after_cue(rf"(?:{VERB}\s+)?{JUDGED}(?:valid|good|sufficient|validated|accepted)")),
     ("shortfall", after_cue(r"short|shy")),
     (
         "sampled",
@@ -121,8 +123,9 @@ AFTER_CUES = [
     ("submitted", re.compile(r"^\W*(?:raw|face[- ]value|unverified|gross)\b")),
     ("examined", after_cue(rf"(?:{VERB}\s+)?(?:examined|reviewed|checked|verified|processed|counted|inspected)")),
 ]
+PROJECTED_BEFORE = re.compile(r"\bproject(?:ion|ed|s)?\s+(?:of|to|at|is|was)?\s*(?:the\s+)?$")
+SHORTFALL_BEFORE = re.compile(r"\b(?:short(?:fall)?\s+(?:of\s+|by\s+)?|(?:fell|missed)\s+(?:\w+\s+){0,3}by\s+)$")
 BEFORE_CUES = [
-    ("shortfall", re.compile(r"\b(?:short(?:fall)?\s+(?:of\s+|by\s+)?|(?:fell|missed)\s+(?:\w+\s+){0,3}by\s+)$")),
     ("invalid", before_cue(r"invalid\w*|disqualified|rejected|not\s+valid|not\s+sufficient|insufficient")),
     ("projected", before_cue(r"project\w*")),
     ("valid", before_cue(r"valid(?:ated|ating)?|sufficient")),
@@ -133,7 +136,7 @@ BEFORE_CUES = [
             r"raw\s+count|submitted|submit|filed|turned\s+in|handed\s+in|received|contain(?:ed|s|ing)?|"
             r"consist(?:ed|s|ing)?\s+of|total(?:ing|ed|led|ling)?(?:\s+of)?|face[- ]value|submission\s+of|"
             r"collected|delivered",
-            gap=3,
+            gap=4,
         ),
     ),
     ("examined", before_cue(r"examin\w*|review\w*|check\w*|verif\w*|count(?:ed|ing)?|process\w*|inspect\w*", gap=4)),
@@ -141,7 +144,7 @@ BEFORE_CUES = [
 OUT_OF = re.compile(r"(?:\bout\s+of|/)\s*(?:the\s+)?$")
 INEXACT = re.compile(
     r"\b(?:approximately|about|around|nearly|roughly|almost|some|over|under|more\s+than|fewer\s+than|less\s+than|"
-    r"greater\s+than|at\s+least|up\s+to|above|below|exceed(?:ed|s|ing)?|than|by)\s+(?:the\s+)?$"
+    r"greater\s+than|at\s+least|up\s+to|above|below|between|exceed(?:ed|s|ing)?|than|by)\s+(?:the\s+)?$"
 )
 NOT_SIGNATURES = re.compile(
     r"^\W*(?:registered\s+)?(?:votes?|ballots?|voters|precincts?|days?|weeks?|months?|years?|sections?|pages?|people|"
@@ -153,20 +156,20 @@ RULE = re.compile(r"\b(?:when|whenever)\b")
 
 # --- The outcome a release states, per clause, first matching cue wins.
 RESULT_CUES = [
-    (
-        "full count required",
-        re.compile(
-            r"not\s+sufficient\s+to\s+determine|inconclusive|"
-            r"\b(?:will|now|proceed\w*|required\s+to|begin\w*)\b.*\b(?:full\s+count|manual\s+count|"
-            r"full\s+(?:signature\s+)?(?:check|verification|examination)|(?:each|every)\s+signature)|"
-            r"\b(?:full|manual)\s+count\b.*\b(?:will|now|proceed\w*|required|begin\w*)\b"
-        ),
-    ),
+    ("full count required", re.compile(r"not\s+sufficient\s+to\s+determine|inconclusive")),
     (
         "insufficient",
         re.compile(
             r"\binsufficien(?:t|cy)\b|\bnot\s+(?:contain\s+)?(?:a\s+)?sufficient\b|"
-            r"\bfail(?:ed|s)?\s+to\s+(?:meet|qualify|contain|gather)|\b(?:did|does)\s+not\s+qualify"
+            r"\bfail(?:ed|s)?\s+to\s+(?:meet|qualify|contain|gather)|\b(?:did|does)\s+not\s+(?:qualify|meet)"
+        ),
+    ),
+    (
+        "full count required",
+        re.compile(
+            r"\b(?:will|now|proceed\w*|required\s+to|begin\w*)\b.*\b(?:full\s+count|manual\s+count|"
+            r"full\s+(?:signature\s+)?(?:check|verification|examination)|(?:each|every)\s+signature)|"
+            r"\b(?:full|manual)\s+count\b.*\b(?:will|now|proceed\w*|required|begin\w*)\b"
         ),
     ),
     (
@@ -194,7 +197,8 @@ REASON_LINES = [
 ]
 TOTAL_LABEL = re.compile(r"^\s*total\b", re.I)
 LABEL_FILLER = re.compile(
-    r"^(?:and|or|were|was|had|have|are|is|signatures?|because|for|due\s+to|as|of\s+them|the\s+signer)\s+", re.I
+    r"^(?:and|or|were|was|had|have|are|is|signatures?(?=\s+(?:were|was|had|are|is)\b)|because|due\s+to|of\s+them)\s+",
+    re.I,
 )
 
 ABBREVIATIONS = {
@@ -279,8 +283,10 @@ def classify_number(before, after, conditional, sentence):
     on each side of it (lowercase, up to the next number)."""
     if REQUIRED_AFTER.search(after) or REQUIRED_BEFORE.search(before):
         return "required"  # the requirement is a fact even in a conditional sentence
-    if BEFORE_CUES[0][1].search(before):
+    if SHORTFALL_BEFORE.search(before):
         return "shortfall"
+    if PROJECTED_BEFORE.search(before):
+        return "projected"
     if INEXACT.search(before) or NOT_SIGNATURES.search(after) or conditional:
         return None
     for name, cue in AFTER_CUES:
@@ -360,7 +366,11 @@ def breakdown_lists(lines):
 def sentence_breakdown(sentence, numbers):
     """The breakdown written as one sentence ("Of the invalid signatures, 88,464 were not registered,
     43,593 were duplicates, ..."): every number after the clause that introduces it."""
-    if not (INVALID_WORDS.search(sentence) and BREAKDOWN_WORDS.search(sentence)) or len(numbers) < 3:
+    lead_clause = clauses(mask_non_counts(sentence))[0]
+    introduces_invalid = INVALID_WORDS.search(lead_clause) and not NUMBER.search(lead_clause)
+    if len(numbers) < 3 or not (
+        introduces_invalid or (INVALID_WORDS.search(sentence) and BREAKDOWN_WORDS.search(sentence))
+    ):
         return None, []
     total, reasons = None, []
     for name, value, clause in numbers:
@@ -379,9 +389,9 @@ def sentence_breakdown(sentence, numbers):
 # --- The whole release
 
 
-def read_petition_report(text):
+def read_petition_report(text, title=""):
     """The petition figures a release reports, or None when it reports on no recall petition."""
-    if not mentions_recall_petition(text or ""):
+    if not mentions_recall_petition(f"{title or ''}\n{text or ''}"):
         return None
     lines = [line for line in text.splitlines() if line.strip()]
     listed = breakdown_lists(lines)
@@ -493,72 +503,91 @@ def examined_total(report):
 
 def check_arithmetic(report):
     """Every way the stated figures fail to add up, as sentences that give both numbers."""
-    value = report.value
-    problems = []
-    valid, invalid, required = value("valid"), value("invalid"), value("required")
+    checks = (check_total, check_breakdown, check_sample, check_projection, check_shortfall, check_result)
+    return [problem for check in checks for problem in check(report)]
+
+
+def check_total(report):
+    valid, invalid = report.value("valid"), report.value("invalid")
     total, total_label = examined_total(report)
     if valid is not None and invalid is not None and total is not None and valid + invalid != total:
-        problems.append(
+        yield (
             f"valid + invalid = {valid:,} + {invalid:,} = {valid + invalid:,}, but the release gives {total:,} "
             f"signatures {total_label}"
         )
-    if report.reasons:
-        breakdown = sum(reason.count for reason in report.reasons)
-        if invalid is not None and breakdown != invalid:
-            problems.append(
-                f"the invalid-signature breakdown adds up to {breakdown:,}, but the release gives {invalid:,} "
-                "invalid signatures"
-            )
-        if report.breakdown_total and report.breakdown_total.value != breakdown:
-            problems.append(
-                f"the invalid-signature breakdown adds up to {breakdown:,}, but its total line gives "
-                f"{report.breakdown_total.value:,}"
-            )
-    submitted, sampled = value("submitted"), value("sampled")
-    if sampled is not None and submitted is not None:
-        if sampled > submitted:
-            problems.append(f"the sample of {sampled:,} signatures is larger than the {submitted:,} submitted")
-        elif submitted > SAMPLE_MINIMUM and sampled < min(
-            submitted, max(SAMPLE_MINIMUM, int(submitted * SAMPLE_SHARE))
-        ):
-            minimum = min(submitted, max(SAMPLE_MINIMUM, int(submitted * SAMPLE_SHARE)))
-            problems.append(
-                f"a random sample of {submitted:,} signatures must hold at least {minimum:,} (Elections Code "
-                f"§11225: 500 or 5%), but the release gives {sampled:,} sampled"
-            )
-    largest = sampled if report.stage == "random sample" else (value("examined") or submitted)
-    if valid is not None and largest is not None and valid > largest:
-        problems.append(f"{valid:,} valid signatures is more than the {largest:,} that were counted")
-    projected, shortfall, computed_result = derived_figures(report)
-    stated_projection = value("projected")
-    if projected is not None and stated_projection is not None:
-        if not projected * (1 - PROJECTION_TOLERANCE) <= stated_projection <= projected:
-            problems.append(
-                f"the release projects {stated_projection:,} valid signatures, but {submitted:,} × "
-                f"{valid:,} / {sampled:,} gives {projected:,}"
-            )
-    stated_shortfall = value("shortfall")
-    if stated_shortfall is not None and valid is not None and required is not None:
-        if stated_shortfall != required - valid:
-            problems.append(
-                f"the release gives a shortfall of {stated_shortfall:,}, but required − valid = {required:,} − "
-                f"{valid:,} = {required - valid:,}"
-            )
-    if report.result and computed_result and report.result != computed_result:
-        problems.append(f"the release says “{report.result}”, but {explain_result(report, projected)}")
-    return problems
+    if valid is not None and total is not None and valid > total:
+        yield f"{valid:,} valid signatures is more than the {total:,} signatures {total_label}"
 
 
-def explain_result(report, projected):
+def check_breakdown(report):
+    if not report.reasons:
+        return
+    breakdown = sum(reason.count for reason in report.reasons)
+    invalid = report.value("invalid")
+    if invalid is not None and breakdown != invalid:
+        yield (
+            f"the invalid-signature breakdown adds up to {breakdown:,}, but the release gives {invalid:,} "
+            "invalid signatures"
+        )
+    if report.breakdown_total and report.breakdown_total.value != breakdown:
+        yield (
+            f"the invalid-signature breakdown adds up to {breakdown:,}, but its total line gives "
+            f"{report.breakdown_total.value:,}"
+        )
+
+
+def minimum_sample(submitted):
+    """Elections Code §11225(a): at least 500 signatures or 5% of them, whichever is greater."""
+    return min(submitted, max(SAMPLE_MINIMUM, int(submitted * SAMPLE_SHARE)))
+
+
+def check_sample(report):
+    submitted, sampled = report.value("submitted"), report.value("sampled")
+    if sampled is None or submitted is None:
+        return
+    if sampled > submitted:
+        yield f"the sample of {sampled:,} signatures is larger than the {submitted:,} submitted"
+    elif sampled < minimum_sample(submitted):
+        yield (
+            f"a random sample of {submitted:,} signatures must hold at least {minimum_sample(submitted):,} "
+            f"(Elections Code §11225: 500 or 5%), but the release gives {sampled:,} sampled"
+        )
+
+
+def check_projection(report):
+    projected, _, _ = derived_figures(report)
+    stated = report.value("projected")
+    if projected is not None and stated is not None:
+        if not projected * (1 - PROJECTION_TOLERANCE) <= stated <= projected:
+            yield (
+                f"the release projects {stated:,} valid signatures, but {report.value('submitted'):,} × "
+                f"{report.value('valid'):,} / {report.value('sampled'):,} gives {projected:,}"
+            )
+
+
+def check_shortfall(report):
+    stated, valid, required = report.value("shortfall"), report.value("valid"), report.value("required")
+    if None not in (stated, valid, required) and stated != required - valid:
+        yield (
+            f"the release gives a shortfall of {stated:,}, but required − valid = {required:,} − {valid:,} = "
+            f"{required - valid:,}"
+        )
+
+
+def check_result(report):
+    projected, _, computed = derived_figures(report)
+    if not (report.result and computed and report.result != computed):
+        return
     value = report.value
-    _, _, computed = derived_figures(report)
     if report.stage == "full count":
-        return f"{value('valid'):,} valid of {value('required'):,} required makes it {computed}"
-    if report.stage == "raw count":
-        return f"only {value('submitted'):,} signatures were submitted of {value('required'):,} required"
-    reckoned = projected if projected is not None else value("projected")
-    share = Fraction(reckoned * 100, value("required"))
-    return (
-        f"a projection of {reckoned:,} valid signatures is {float(share):.2f}% of the {value('required'):,} "
-        f"required, which makes it {computed} (Elections Code §11225: 110% / 90%)"
-    )
+        why = f"{value('valid'):,} valid of {value('required'):,} required makes it {computed}"
+    elif report.stage == "raw count":
+        why = f"only {value('submitted'):,} signatures were submitted of {value('required'):,} required"
+    else:
+        reckoned = projected if projected is not None else value("projected")
+        share = float(Fraction(reckoned * 100, value("required")))
+        why = (
+            f"a projection of {reckoned:,} valid signatures is {share:.2f}% of the {value('required'):,} required, "
+            f"which makes it “{computed}” (Elections Code §11225: above 110% sufficient, below 90% insufficient)"
+        )
+    yield f"the release says “{report.result}”, but {why}"

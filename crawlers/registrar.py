@@ -120,6 +120,15 @@ def listing_entries(response, release_path):
     return list(entries.items())
 
 
+def next_listing_url(response, listed_dates, oldest_relevant_date):
+    """The next listing page, unless every release on this one predates the oldest date of interest."""
+    next_page = response.css(NEXT_PAGE).attrib.get("href")
+    dates = [day for day in listed_dates if day]
+    if not next_page or (dates and oldest_relevant_date and max(dates) < oldest_relevant_date):
+        return None
+    return response.urljoin(next_page)
+
+
 def listed_date(link):
     """The date in the listing item holding a link (the nearest enclosing element that has one)."""
     element = link
@@ -222,11 +231,9 @@ class RegistrarSpider(RecallSpider):
         entries = listing_entries(response, self.release_path)
         for url, listed_on in entries:
             yield scrapy.Request(url, callback=self.parse_release, cb_kwargs={"listed_on": listed_on})
-        dates = [listed_on for _, listed_on in entries if listed_on]
-        all_too_old = dates and self.oldest_relevant_date and max(dates) < self.oldest_relevant_date
-        next_page = response.css(NEXT_PAGE).attrib.get("href")
-        if next_page and not all_too_old:
-            yield scrapy.Request(response.urljoin(next_page), callback=self.parse_listing)
+        next_page = next_listing_url(response, [listed_on for _, listed_on in entries], self.oldest_relevant_date)
+        if next_page:
+            yield scrapy.Request(next_page, callback=self.parse_listing)
 
     def parse_release(self, response, listed_on=None):
         page = read_release_page(response.text)
@@ -239,7 +246,7 @@ class RegistrarSpider(RecallSpider):
             body=page.text,
         )
         yield announcement
-        report = read_petition_report(page.text)
+        report = read_petition_report(page.text, page.title)
         if report is None:
             return
         campaign_id = petition_campaign(self.watchlist, page.text, self.jurisdiction, announcement["published"])
