@@ -28,7 +28,6 @@ from recallwatch.ids import fold
 
 STAGES = ("circulation", "raw count", "random sample", "full count")
 RESULTS = ("sufficient", "insufficient", "full count required")
-FIELDS = ("submitted", "sampled", "examined", "valid", "invalid", "required", "projected", "shortfall")
 
 # A stated projection within 1% below ours is explained by the duplicate correction we skip.
 PROJECTION_TOLERANCE = Fraction(1, 100)
@@ -252,7 +251,8 @@ def sentences(text):
         start = 0
         for boundary in SENTENCE_END.finditer(line):
             previous_word = line[start : boundary.start()].rstrip('.!?"”’)').split()[-1:] or [""]
-            if previous_word[0].casefold().rstrip(".") in ABBREVIATIONS:
+            word = previous_word[0].casefold().rstrip(".")
+            if word in ABBREVIATIONS or len(word) == 1:  # "Calif.", or an initial as in "Dean C. Logan"
                 continue
             found.append(line[start : boundary.start()].strip())
             start = boundary.end()
@@ -305,9 +305,8 @@ def read_sentence(sentence):
     masked = mask_non_counts(sentence)
     lowered = masked.casefold()
     found = []
-    conditional = False
+    after_a_condition = False  # a condition ("if", "would") governs the rest of its sentence
     for clause in clauses(masked):
-        conditional = conditional or bool(CONDITIONAL.search(clause.casefold()))
         is_rule = bool(RULE.search(clause.casefold()))
         matches = list(NUMBER.finditer(clause))
         for index, match in enumerate(matches):
@@ -315,22 +314,23 @@ def read_sentence(sentence):
             end = matches[index + 1].start() if index + 1 < len(matches) else len(clause)
             before = clause[start : match.start()].casefold()
             after = clause[match.end() : end].casefold()
-            name = classify_number(before, after, conditional or is_rule, lowered)
-            found.append((name, parse_count(match.group(1)), clause))
+            conditional = after_a_condition or is_rule or bool(CONDITIONAL.search(clause[: match.start()].casefold()))
+            found.append((classify_number(before, after, conditional, lowered), parse_count(match.group(1)), clause))
+        after_a_condition = after_a_condition or bool(CONDITIONAL.search(clause.casefold()))
     return found
 
 
 def stated_result(sentence):
     """The outcome a sentence states ('sufficient', ...), skipping conditions and rules."""
     masked = mask_non_counts(sentence).casefold()
-    conditional = False
+    after_a_condition = False
     for clause in clauses(masked):
-        conditional = conditional or bool(CONDITIONAL.search(clause))
-        if conditional or RULE.search(clause) or FIGURE_LABEL.search(clause):
-            continue  # a condition, a rule, or the label of a figure ("found sufficient: 520,050")
-        for result, cue in RESULT_CUES:
-            if cue.search(clause):
-                return result
+        if not (after_a_condition or RULE.search(clause) or FIGURE_LABEL.search(clause)):
+            for result, cue in RESULT_CUES:
+                match = cue.search(clause)
+                if match and not CONDITIONAL.search(clause[: match.start()]):
+                    return result
+        after_a_condition = after_a_condition or bool(CONDITIONAL.search(clause))
     return None
 
 
@@ -393,44 +393,61 @@ def read_petition_report(text, title=""):
     """The petition figures a release reports, or None when it reports on no recall petition."""
     if not mentions_recall_petition(f"{title or ''}\n{text or ''}"):
         return None
-    lines = [line for line in text.splitlines() if line.strip()]
-    listed = breakdown_lists(lines)
     report = PetitionReport(stage="")
     conflicts = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    listed = breakdown_lists(lines)
     for index, line in enumerate(lines):
         if index in listed:
-            label, count = listed[index]
-            if TOTAL_LABEL.match(label):
-                report.breakdown_total = Figure(count, line)
-            else:
-                report.reasons.append(InvalidReasonLine(label, count, line))
-            continue
-        for sentence in sentences(line):
-            numbers = read_sentence(sentence)
-            total, sentence_reasons = sentence_breakdown(sentence, numbers)
-            if sentence_reasons:
-                report.reasons += [InvalidReasonLine(label, count, sentence) for label, count in sentence_reasons]
-                numbers = [("invalid", total, sentence)] if total is not None else []
-            for name, value, _clause in numbers:
-                if name is None:
-                    continue
-                kept = report.figures.setdefault(name, Figure(value, sentence))
-                if kept.value != value:
-                    conflicts.append(
-                        f"two different figures for {name}: {kept.value:,} (“{kept.sentence}”) and {value:,} "
-                        f"(“{sentence}”); kept the first"
-                    )
-            if report.result is None and (result := stated_result(sentence)):
-                report.result, report.result_sentence = result, sentence
+            add_listed_reason(report, *listed[index], line)
+        else:
+            for sentence in sentences(line):
+                conflicts += read_into(report, sentence)
     if not report.figures and not report.reasons:
         return None
+    settle_stage(report)
+    report.problems = conflicts + check_arithmetic(report)
+    return report
+
+
+def add_listed_reason(report, label, count, line):
+    if TOTAL_LABEL.match(label):
+        report.breakdown_total = Figure(count, line)
+    else:
+        report.reasons.append(InvalidReasonLine(label, count, line))
+
+
+def read_into(report, sentence):
+    """Adds a sentence's figures, breakdown and stated result to the report; returns the conflicts
+    with figures read before (the first value is kept)."""
+    numbers = read_sentence(sentence)
+    total, sentence_reasons = sentence_breakdown(sentence, numbers)
+    if sentence_reasons:
+        report.reasons += [InvalidReasonLine(label, count, sentence) for label, count in sentence_reasons]
+        numbers = [("invalid", total, sentence)] if total is not None else []
+    conflicts = []
+    for name, value, _clause in numbers:
+        if name is None:
+            continue
+        kept = report.figures.setdefault(name, Figure(value, sentence))
+        if kept.value != value:
+            conflicts.append(
+                f"two different figures for {name}: {kept.value:,} (“{kept.sentence}”) and {value:,} "
+                f"(“{sentence}”); kept the first"
+            )
+    if report.result is None and (result := stated_result(sentence)):
+        report.result, report.result_sentence = result, sentence
+    return conflicts
+
+
+def settle_stage(report):
+    """The stage the figures describe; a stated result that cannot belong to it is dropped, and in a
+    random sample the signatures examined are the sample."""
     report.stage = stage_of(report)
     if report.result and not result_fits_stage(report.result, report.stage):
         report.result = report.result_sentence = None
     if report.stage == "random sample" and "sampled" not in report.figures and "examined" in report.figures:
         report.figures["sampled"] = report.figures.pop("examined")
-    report.problems = conflicts + check_arithmetic(report)
-    return report
 
 
 def stage_of(report):

@@ -175,13 +175,31 @@ def petition_window_holds(campaign, on_date):
 # --- Items
 
 
+def evidence_of(report, projected, shortfall, computed_result):
+    """For each column: the sentence of the release it was read from, or how it was computed."""
+    value = report.value
+    evidence = {
+        "projected_valid" if name == "projected" else name: figure.sentence for name, figure in report.figures.items()
+    }
+    if projected is not None and "projected_valid" not in evidence:
+        evidence["projected_valid"] = (
+            f"computed: {value('submitted'):,} × {value('valid'):,} / {value('sampled'):,}, the rate to two decimals "
+            "of a percent and the product rounded up (2 CCR §20530)"
+        )
+    if shortfall is not None and "shortfall" not in evidence:
+        evidence["shortfall"] = f"computed: required − valid = {value('required'):,} − {value('valid'):,}"
+    if report.result_sentence:
+        evidence["result"] = report.result_sentence
+    elif computed_result:
+        evidence["result"] = "computed from the figures (Elections Code §11224, §11225)"
+    return evidence
+
+
 def petition_items(report, announcement, campaign_id):
     """The PetitionCount of a release and its InvalidReason rows."""
     projected, shortfall, computed_result = derived_figures(report)
     value = report.value
-    evidence = {name: figure.sentence for name, figure in report.figures.items()}
-    if report.result_sentence:
-        evidence["result"] = report.result_sentence
+    evidence = evidence_of(report, projected, shortfall, computed_result)
     count = PetitionCount(
         id=stable_id(announcement["id"], report.stage),
         campaign_id=campaign_id,
@@ -219,6 +237,10 @@ class RegistrarSpider(RecallSpider):
         yield scrapy.Request(self.listing_url, callback=self.parse_listing)
 
     def callback_for_url(self, url):
+        """A release (or a local file) is read as a release; another page of the site as a listing."""
+        is_web_page = url.startswith(("http://", "https://"))
+        if is_web_page and not re.search(self.release_path, urlsplit(url).path):
+            return self.parse_listing
         return self.parse_release
 
     @property

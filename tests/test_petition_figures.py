@@ -12,6 +12,7 @@ from crawlers.petition_figures import (
     read_petition_report,
     read_sentence,
     sentences,
+    stated_result,
 )
 from tests.crawl import FIXTURES
 from tests.registrar_helpers import figures
@@ -69,10 +70,32 @@ def test_numbers_that_are_not_stated_counts_are_left_out(sentence):
     assert fields_read(sentence) == {}
 
 
+@pytest.mark.parametrize(
+    "sentence, result",
+    [
+        ("Today the Department certified that the petition contains a sufficient number of valid signatures.",
+         "sufficient"),
+        ("The petition has failed to meet the sufficiency requirements and no further action shall be taken.",
+         "insufficient"),
+        ("The Certificate of Insufficiency has been issued.", "insufficient"),
+        ("Every signature on the petition will now be examined in a full count.", "full count required"),
+        ("The random sample is not sufficient to determine whether the threshold has been met.", "full count required"),
+        ("The petition is insufficient and no full count will be made.", "insufficient"),
+        ("If the sampling shows more than 110 percent, the elections official shall certify the petition to be "
+         "sufficient.", None),
+        ("A petition is certified as sufficient without a full count when the sample projects more than 110%.", None),
+        ("If the petition qualifies, the recall could appear on the November ballot.", None),
+        ("Number of signatures found sufficient: 520,050.", None),
+    ],
+)  # fmt: skip
+def test_the_stated_outcome_skips_conditions_rules_and_labels(sentence, result):
+    assert stated_result(sentence) == result
+
+
 def test_sentences_do_not_break_after_abbreviations():
-    text = "NORWALK, Calif. – The RR/CC finished. It took 5 p.m. Monday to count 715,833 signatures."
+    text = "NORWALK, Calif. – Dean C. Logan said the RR/CC finished. It took 5 p.m. Monday to count 715,833 signatures."
     assert sentences(text) == [
-        "NORWALK, Calif. – The RR/CC finished.",
+        "NORWALK, Calif. – Dean C. Logan said the RR/CC finished.",
         "It took 5 p.m. Monday to count 715,833 signatures.",
     ]
 

@@ -37,6 +37,7 @@ def test_full_count_with_a_dash_list_breakdown_in_one_paragraph():
     assert report.stage == "full count"
     assert figures(report) == {"submitted": 715833, "valid": 520050, "invalid": 195783, "required": 566857}
     assert report.result == "insufficient"
+    assert report.result_sentence.startswith("The petition has therefore failed to meet the sufficiency requirements")
     assert {reason.reason: reason.count for reason in report.reasons} == BREAKDOWN_2022
     assert report.problems == []
 
@@ -141,6 +142,8 @@ def test_snapshot_crawl_keeps_the_sentence_of_each_figure(snapshot_crawl):
         "Of those, 520,050 signatures were found to be valid and 195,783 were determined to be invalid."
     )
     assert evidence["required"] == "The petition required 566,857 valid signatures to qualify for the ballot."
+    assert evidence["result"].startswith("NORWALK, Calif. – Los Angeles County Registrar-Recorder/County Clerk Dean C.")
+    assert evidence["shortfall"] == "computed: required − valid = 566,857 − 520,050"
 
 
 def test_snapshot_crawl_stores_the_2021_approval_and_unrelated_releases_without_counts(snapshot_crawl):
