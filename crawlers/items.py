@@ -128,7 +128,7 @@ class PetitionCount(RecordItem):
     projected_valid = field(OPTIONAL_INT)
     shortfall = field(OPTIONAL_INT)
     result = field(enum=["sufficient", "insufficient", "full count required", None])
-    evidence = field()  # JSON: figure name -> the sentence of the release it came from
+    evidence = field()  # JSON: column -> the sentence of the release it was read from (or how it was computed)
 
 
 class InvalidReason(RecordItem):

@@ -116,7 +116,7 @@ def listing_entries(response, release_path):
         url = response.urljoin(link.attrib["href"])
         if not re.search(release_path, urlsplit(url).path) or url in entries:
             continue
-        entries[url] = listed_date(link)
+        entries[url] = listed_date(link, release_path)
     return list(entries.items())
 
 
@@ -129,14 +129,20 @@ def next_listing_url(response, listed_dates, oldest_relevant_date):
     return response.urljoin(next_page)
 
 
-def listed_date(link):
-    """The date in the listing item holding a link (the nearest enclosing element that has one)."""
+def listed_date(link, release_path):
+    """The date shown in the listing item that holds a link: the nearest enclosing element with a date
+    outside the link's own text (a headline may name an election date), short of one that holds
+    other releases too."""
     element = link
     for _ in range(4):
         element = element.xpath("..")
         if not element:
             return None
-        text = " ".join(element.xpath(".//text()").getall())
+        hrefs = element.css("a::attr(href)").getall()
+        release_links = {href for href in hrefs if re.search(release_path, urlsplit(href).path)}
+        if len(release_links) > 1:
+            return None
+        text = " ".join(element.xpath(".//text()[not(ancestor::a)]").getall())
         if match := ANY_DATE.search(text):
             return iso_date(match.group(0))
     return None
