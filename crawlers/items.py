@@ -117,14 +117,18 @@ class PetitionCount(RecordItem):
     id = field(TEXT, required=True)
     campaign_id = field()
     announcement_id = field(TEXT, required=True)
-    stage = field(TEXT, required=True)
+    stage = field(TEXT, required=True, enum=["circulation", "raw count", "random sample", "full count"])
     as_of = field(kind="date")
     submitted = field(OPTIONAL_INT)
     sampled = field(OPTIONAL_INT)
+    examined = field(OPTIONAL_INT)
     valid = field(OPTIONAL_INT)
     invalid = field(OPTIONAL_INT)
     required = field(OPTIONAL_INT)
-    result = field()
+    projected_valid = field(OPTIONAL_INT)
+    shortfall = field(OPTIONAL_INT)
+    result = field(enum=["sufficient", "insufficient", "full count required", None])
+    evidence = field()  # JSON: column -> the sentence of the release it was read from (or how it was computed)
 
 
 class InvalidReason(RecordItem):
@@ -133,6 +137,7 @@ class InvalidReason(RecordItem):
     petition_count_id = field(TEXT, required=True)
     reason = field(TEXT, required=True)
     count = field("integer", required=True)
+    evidence = field()  # the line of the release it came from
 
 
 class Article(RecordItem):
