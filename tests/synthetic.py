@@ -8,7 +8,7 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 def release_url(number):
-    return f"{LISTING_URL}/synthetic/release-{number:05d}"
+    return f"{LISTING_URL}/2022/synthetic-release-{number:05d}"
 
 
 def release_html(number, revision=0):
