@@ -33,6 +33,9 @@ SNAPSHOT_DIR = env("SNAPSHOT_DIR", str(PROJECT_DIR / "snapshot"))
 SNAPSHOT_REPLAY = env("SNAPSHOT_REPLAY", "0") not in ("0", "false", "False", "")
 SNAPSHOT_RECORD = False
 
+# DataSF (Socrata) app token: optional, raises the rate limit; sent as X-App-Token
+SOCRATA_APP_TOKEN = env("SOCRATA_APP_TOKEN", "")
+
 # Politeness
 CONTACT_URL = env("CONTACT_URL", "https://github.com/recallwatch/recallwatch")
 USER_AGENT = f"RecallWatch/0.1 (+{CONTACT_URL})"
@@ -63,6 +66,7 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.link.LinkPipeline": 400,
+    "pipelines.donors.DonorPipeline": 500,
     "pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {

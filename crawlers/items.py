@@ -41,6 +41,8 @@ class Committee(RecordItem):
     position = field(enum=["support", "oppose", None])
     fppc_id = field()
     committee_type = field()
+    # filings_datasf / filings_netfile (API sources)
+    agency = field()  # NetFile agency shortcut (SFO, LACO, COAK); "SFO" for DataSF
 
 
 class Filing(RecordItem):
@@ -57,6 +59,8 @@ class Filing(RecordItem):
     superseded_by = field()
     current = field(OPTIONAL_INT)
     source_url = field()
+    # filings_datasf / filings_netfile (API sources)
+    source_filing_id = field()  # the filing's id in its source system (NetFile filing id, DataSF filing_nid)
 
 
 class FilingSummary(RecordItem):
@@ -100,6 +104,10 @@ class Donor(RecordItem):
     id = field(TEXT, required=True)
     name = field(TEXT, required=True)
     kind = field(enum=["person", "organization", None])
+    # pipelines/donors.py: what the givers grouped under this donor have in common
+    match_key = field()
+    zip = field()
+    employer = field()
 
 
 class Announcement(RecordItem):
