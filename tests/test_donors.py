@@ -1,6 +1,7 @@
 import pytest
 
-from pipelines.donors import best_name, donor_identity
+from pipelines.donors import best_name, donor_identity, person_key, resolve_unassigned_donors, split_person_key
+from recallwatch.schema import open_database
 
 
 def identity(name, entity_code="IND", zip=None, employer=None, **fields):
@@ -59,3 +60,27 @@ def test_different_first_names_are_different_people():
 def test_display_name_does_not_depend_on_arrival_order():
     spellings = ["QUILLFEATHER, ZEPHYRINE Q.", "Quillfeather, Zephyrine", "QUILLFEATHER, ZEPHYRINE"]
     assert best_name(*spellings) == best_name(*reversed(spellings)) == "Quillfeather, Zephyrine"
+
+
+@pytest.mark.parametrize(
+    "last, first",
+    [("Smith", "Dr. John A."), ("SMITH JR.", "JOHN"), ("de la Cruz", "María"), ("O'Brien", "Mary Kate")],
+)
+def test_split_fields_and_a_parsed_full_name_agree(last, first):
+    assert split_person_key(last, first) == person_key(f"{last}, {first}") == person_key(f"{first} {last}")
+
+
+def test_contributions_stored_without_a_donor_get_one(tmp_path):
+    db = open_database(tmp_path / "recalls.db")
+    db["contributions"].insert_all(
+        [
+            {"id": "1", "contributor_name": "SMITH, JOHN A.", "entity_code": "IND", "zip": "94110", "employer": "ACME"},
+            {"id": "2", "contributor_name": "John Smith", "entity_code": "IND", "zip": "94110", "employer": "Acme Inc"},
+            {"id": "3", "contributor_name": "ACME INC", "entity_code": "COM"},
+        ]
+    )
+    assert resolve_unassigned_donors(db, batch_size=2) == 3
+    donor_of = {r["id"]: r["donor_id"] for r in db["contributions"].rows}
+    assert donor_of["1"] == donor_of["2"] != donor_of["3"]
+    assert {r["name"] for r in db["donors"].rows} == {"John Smith", "ACME INC"}
+    assert resolve_unassigned_donors(db) == 0
