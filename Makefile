@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+SITE_DB ?= data/recalls.db
+PORT ?= 8001
 DATASETTE_SETTINGS := --setting sql_time_limit_ms 3000 --setting max_returned_rows 2000 \
 	--setting allow_download off --setting facet_time_limit_ms 500
 
@@ -24,7 +26,7 @@ crawl-snapshot: install
 		-s AUTOTHROTTLE_ENABLED=0 -s LOG_LEVEL=WARNING || echo "Some sources failed: see the table above."
 
 serve: install
-	$(BIN)/datasette serve data/recalls.db -m metadata.yml -h 127.0.0.1 -p 8001 $(DATASETTE_SETTINGS)
+	$(BIN)/datasette serve $(SITE_DB) -m metadata.yml -h 127.0.0.1 -p $(PORT) $(DATASETTE_SETTINGS)
 
 test: install lint
 	$(BIN)/python -m pytest

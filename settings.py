@@ -54,11 +54,12 @@ DOWNLOADER_MIDDLEWARES = {
     # (redirects and retried errors included) is recorded as a fetch.
     "recallwatch.snapshot.SnapshotMiddleware": 960,
     "recallwatch.provenance.FetchRecorderMiddleware": 950,
+    "recallwatch.failures.MissingFileMiddleware": 560,
     # Closest to the engine: only failures the retry middleware gave up on.
     "recallwatch.failures.DownloadFailureMiddleware": 10,
 }
 SPIDER_MIDDLEWARES = {
-    "recallwatch.failures.DocumentFailureMiddleware": 45,
+    "recallwatch.failures.DocumentFailureMiddleware": 55,
     "recallwatch.provenance.FetchIdMiddleware": 900,
 }
 ITEM_PIPELINES = {

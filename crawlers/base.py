@@ -17,6 +17,9 @@ class RecallSpider(scrapy.Spider):
     def __init__(self, *args, url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.url = url
+        if any(str(value).startswith("file://") for value in (url, *kwargs.values())):
+            # Local documents have no domain; the offsite filter would drop every link between them.
+            self.allowed_domains = []
 
     @property
     def run(self):

@@ -61,6 +61,8 @@ class Filing(RecordItem):
     source_url = field()
     # filings_datasf / filings_netfile (API sources)
     source_filing_id = field()  # the filing's id in its source system (NetFile filing id, DataSF filing_nid)
+    # filings_netfile_export / filings_calaccess
+    filer_id = field()  # the filer's id as the source writes it (FPPC id, or "Pending")
 
 
 class FilingSummary(RecordItem):
@@ -77,7 +79,9 @@ class Contribution(RecordItem):
     table = "contributions"
     id = field(TEXT, required=True)
     filing_id = field(TEXT, required=True)
-    committee_id = field(TEXT, required=True)
+    # May be empty when only the filing knows its committee (CAL-ACCESS receipts): the totals rules
+    # (recallwatch/totals.py) fill it in from the filing at the end of the run.
+    committee_id = field()
     source = field(TEXT, required=True)
     tran_id = field()
     schedule = field(TEXT, required=True)
@@ -97,6 +101,10 @@ class Contribution(RecordItem):
     memo = field(OPTIONAL_INT)
     current = field(OPTIONAL_INT)
     counted = field(OPTIONAL_INT)
+    # recallwatch/totals.py: why a row does not count (memo entry, loan, late report listed again)
+    not_counted_reason = field()
+    entity_code_raw = field()  # the entity code as filed, when it is not one of the CAL codes
+    tran_type = field()  # CAL Tran_Type / TRAN_TYPE (F forgiven loan, I intermediary, R returned, X transfer)
 
 
 class Donor(RecordItem):

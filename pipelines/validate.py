@@ -52,7 +52,12 @@ def problems(item):
     found = []
     for error in schema_for(type(item)).iter_errors(data):
         where = ".".join(str(p) for p in error.path)
-        found.append(f"{where}: {error.message}" if where else error.message)
+        if error.validator == "required":
+            found.append(error.message.replace("is a required property", "is missing"))
+        elif error.validator == "type" and error.instance is None:
+            found.append(f"{where} is missing")
+        else:
+            found.append(f"{where}: {error.message}" if where else error.message)
     for name, meta in item.fields.items():
         kind = meta.get("kind")
         if kind and isinstance(data.get(name), str):

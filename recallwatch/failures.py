@@ -52,3 +52,13 @@ class DownloadFailureMiddleware:
     def process_exception(self, request, exception):
         self.run.reject(f"download failed: {describe_exception(exception)}", url=request.url)
         return None
+
+
+class MissingFileMiddleware:
+    """Downloader middleware placed before the retry middleware: a missing local file will not
+    appear by asking again, so it is not retried."""
+
+    def process_exception(self, request, exception):
+        if request.url.startswith("file:") and isinstance(exception, FileNotFoundError | IsADirectoryError):
+            request.meta["dont_retry"] = True
+        return None

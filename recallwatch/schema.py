@@ -7,6 +7,7 @@ so adding a field to an item adds the column. The curated and operational tables
 import sqlite_utils
 
 from crawlers import items
+from recallwatch.views import ensure_views
 
 JSON_TYPE_TO_SQL = {"string": str, "integer": int, "number": float}
 
@@ -117,6 +118,8 @@ INDEXES = [
     ("committees", ["source", "source_id"]),
     ("filings", ["committee_id"]),
     ("filings", ["report_id", "amendment"]),
+    ("filings", ["source", "report_id"]),
+    ("filings", ["committee_id", "form_type", "current"]),
     ("contributions", ["committee_id", "current"]),
     ("contributions", ["filing_id"]),
     ("contributions", ["donor_id"]),
@@ -176,3 +179,5 @@ def ensure_schema(db):
         db[table].create_index(columns, if_not_exists=True)
     if not db["articles"].detect_fts():
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    # Views last: they read the tables (recallwatch/views.py)
+    ensure_views(db)

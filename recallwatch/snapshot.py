@@ -22,7 +22,7 @@ import re
 from urllib.parse import urlsplit
 
 import yaml
-from scrapy.http import Response
+from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 
@@ -127,7 +127,7 @@ class SnapshotMiddleware:
             return Response(request.url, status=404, request=request, flags=[SNAPSHOT_MISS_FLAG])
         with open(entry["path"], "rb") as f:
             body = f.read()
-        headers = entry.get("headers") or {}
+        headers = Headers(entry.get("headers") or {})
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_class(
             url=request.url,

@@ -1,0 +1,70 @@
+"""The public database: every table created on first run, WAL, indexes, idempotent re-runs."""
+
+import sqlite_utils
+
+from recallwatch.schema import INDEXES, open_database, table_specs
+from tests.crawl import crawl
+
+DESIGN_TABLES = {
+    "targets", "campaigns", "committees", "filings", "filing_summaries", "contributions", "donors",
+    "announcements", "petition_counts", "invalid_reasons", "articles", "article_mentions",
+    "crawl_runs", "fetches", "rejects",
+}  # fmt: skip
+
+
+def test_every_design_table_exists_on_a_new_database_even_when_empty(tmp_path):
+    db = open_database(tmp_path / "new.db")
+    assert DESIGN_TABLES <= set(db.table_names())
+    assert db["contributions"].count == 0
+    assert db.journal_mode == "wal"
+
+
+def test_design_key_columns_are_present(tmp_path):
+    db = open_database(tmp_path / "new.db")
+    contribution_columns = {
+        "id", "filing_id", "committee_id", "schedule", "donor_id", "contributor_name", "entity_code", "city",
+        "state", "zip", "employer", "occupation", "amount", "date", "current",
+    }  # fmt: skip
+    assert contribution_columns <= set(db["contributions"].columns_dict)
+    assert {"id", "url", "fetched_at", "status", "sha256", "warc_file", "warc_offset"} <= set(
+        db["fetches"].columns_dict
+    )
+    assert {"run_id", "spider", "url", "reason", "item"} <= set(db["rejects"].columns_dict)
+    assert db["invalid_reasons"].pks == ["petition_count_id", "reason"]
+
+
+def test_indexes_for_the_sites_joins_and_filters_exist(tmp_path):
+    db = open_database(tmp_path / "new.db")
+    for table, columns in INDEXES:
+        assert columns in [index.columns for index in db[table].indexes], (table, columns)
+
+
+def test_opening_an_existing_database_adds_new_columns_without_losing_rows(tmp_path):
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    old["announcements"].insert({"id": "a1", "title": "kept"}, pk="id")
+    db = open_database(path)
+    assert db["announcements"].get("a1")["title"] == "kept"
+    assert set(table_specs()["announcements"]["columns"]) <= set(db["announcements"].columns_dict)
+
+
+def test_watchlist_targets_and_campaigns_are_loaded_on_every_run(tmp_path):
+    result = crawl("registrar_lavote", tmp_path)
+    targets = {row["id"]: row for row in result.db["targets"].rows}
+    assert targets["george-gascon"]["name"] == "George Gascón"
+    campaigns = {row["id"]: row for row in result.db["campaigns"].rows}
+    assert campaigns["gascon-recall-2022"]["signatures_required"] == 566857
+    assert campaigns["boudin-recall-2021-second"]["started"] == "2021-04-28"
+    assert {"gascon-recall-2021", "boudin-recall-2021-first", "boudin-recall-election-2022",
+            "krasner-impeachment-2022", "foxx-recall-bills-2022"} <= set(campaigns)  # fmt: skip
+
+
+def test_running_the_same_crawl_twice_changes_no_row_count(tmp_path):
+    first = crawl("registrar_lavote", tmp_path)
+    counts = {t: first.db[t].count for t in first.db.table_names() if t != "crawl_runs"}
+    second = crawl("registrar_lavote", tmp_path)
+    assert second.returncode == 0, second.output
+    assert {t: second.db[t].count for t in counts} == counts
+    assert counts["announcements"] == 5
+    runs = list(second.db.query("select status, items from crawl_runs order by started"))
+    assert [(r["status"], r["items"]) for r in runs] == [("ok", 5), ("ok", 5)]
