@@ -9,16 +9,11 @@ import re
 
 from dateparser import parse as parse_date
 
-# CAL schedule / form codes of money received, and the schedule they are stored under.
-# Schedule I (miscellaneous increases) is kept so a reader sees it, but is not a contribution:
-# totals leave it out.
-RECEIVED_SCHEDULES = {
-    "A": "A",
-    "C": "C",
-    "I": "I",
-    "F496P3": "F496P3",
-    "F497P1": "497",
-}
+from recallwatch.totals import CONTRIBUTION_SCHEDULES, normalize_entity_code, schedule_code
+
+# Schedules of money received that are stored. Schedule I (miscellaneous increases to cash) is
+# kept so a reader sees it; the totals rules (recallwatch/totals.py) do not count it.
+RECEIVED_SCHEDULES = (*CONTRIBUTION_SCHEDULES, "I")
 
 # The filed form each schedule belongs to.
 FORM_OF_SCHEDULE = {"A": "F460", "C": "F460", "I": "F460", "F496P3": "F496", "497": "F497"}
@@ -72,9 +67,16 @@ def memo_flag(value):
 
 
 def received_schedule(code):
-    """The schedule a money-received row is stored under, or None for other rows (expenses,
-    loans, 497 part 2 = contributions made...)."""
-    return RECEIVED_SCHEDULES.get((text(code) or "").upper())
+    """The schedule a money-received row is stored under ('F497P1' -> '497'), or None for other
+    rows (expenses, loans, 497 part 2 = contributions made...)."""
+    schedule = schedule_code(text(code))
+    return schedule if schedule in RECEIVED_SCHEDULES else None
+
+
+def entity_codes(raw):
+    """(entity_code, entity_code_raw): the CAL code, and the code as filed when it differs."""
+    code = normalize_entity_code(text(raw))
+    return code, (text(raw) if text(raw) and text(raw).upper() != code else None)
 
 
 def form_of(schedule):

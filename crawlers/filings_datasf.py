@@ -9,7 +9,8 @@
 
 Every query pages with $limit/$offset over a stable $order and stops at the first short page.
 DataSF publishes only the current version of each filing (an amendment replaces the original
-upstream), so every filing read here is current.
+upstream). What counts in totals (latest amendment, memo entries, late reports listed again on a
+Form 460) is decided at the end of the run by the shared rules of recallwatch/totals.py.
 Optional app token: RECALLWATCH_SOCRATA_APP_TOKEN, sent as the X-App-Token header.
 """
 
@@ -23,6 +24,7 @@ from scrapy.exceptions import DontCloseSpider
 from crawlers.base import RecallSpider
 from crawlers.filing_fields import (
     contributor_name,
+    entity_codes,
     first_value,
     form_of,
     iso_date,
@@ -32,6 +34,7 @@ from crawlers.filing_fields import (
     text,
 )
 from crawlers.items import Committee, Contribution, Filing, FilingSummary
+from recallwatch import totals
 from recallwatch.backoff import enable_backoff
 from recallwatch.ids import stable_id
 
@@ -140,7 +143,6 @@ def filing_from_row(row, form_type, filer_nid=None):
         period_end=period_end,
         filed=iso_date(row.get("filing_date")),
         amendment=amendment_number(row.get("filing_type")),
-        current=1,
         source_url=filing_document_url(row),
     )
 
@@ -160,6 +162,7 @@ def contribution_from_row(row):
     tran_id = text(row.get("transaction_id"))
     last, first = row.get("transaction_last_name"), row.get("transaction_first_name")
     filing = filing_from_row(row, form_of(schedule))
+    entity_code, entity_code_raw = entity_codes(row.get("entity_code"))
     contribution = Contribution(
         id=stable_id(SOURCE, filing_nid, schedule, tran_id),
         filing_id=filing["id"],
@@ -170,7 +173,8 @@ def contribution_from_row(row):
         contributor_name=contributor_name(last, first),
         contributor_first=text(first),
         contributor_last=text(last),
-        entity_code=text(row.get("entity_code")),
+        entity_code=entity_code,
+        entity_code_raw=entity_code_raw,
         city=text(row.get("transaction_city")),
         state=text(row.get("transaction_state")),
         zip=text(row.get("transaction_zip")),
@@ -180,7 +184,6 @@ def contribution_from_row(row):
         cumulative_ytd=money(row.get("transaction_amount_2")),
         date=iso_date(first_value(row, "transaction_date", "calculated_date")),
         memo=memo_flag(row.get("memo_code")),
-        current=1,
     )
     return filing, contribution
 
@@ -234,6 +237,7 @@ class FilingsDatasfSpider(RecallSpider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_summaries_when_idle, signal=signals.spider_idle)
+        totals.apply_at_end_of_run(crawler, source=SOURCE)
         return spider
 
     @classmethod

@@ -23,6 +23,7 @@ import scrapy
 from crawlers.base import RecallSpider
 from crawlers.filing_fields import (
     contributor_name,
+    entity_codes,
     first_value,
     form_in_title,
     iso_date,
@@ -33,9 +34,9 @@ from crawlers.filing_fields import (
     text,
 )
 from crawlers.items import Committee, Contribution, Filing
+from recallwatch import totals
 from recallwatch.backoff import enable_backoff
 from recallwatch.ids import stable_id
-from recallwatch.run import Run
 
 SOURCE = "netfile"
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "netfile_agencies.json"
@@ -142,10 +143,10 @@ def filing_from_entry(entry, aid):
 
 
 def resolve_amendments(entries, aid):
-    """Filings of one agency with their report (the original filing an amendment chain starts
-    from), which version is current (the highest amendment), and for each superseded version
-    the filing that superseded it. `amendedFilingId` may name the original or the previous
-    amendment: both lead back to the same original."""
+    """Filings of one agency, each with its report: the original filing its amendment chain
+    starts from (`amendedFilingId` may name the original or the previous amendment: both lead
+    back to the same original). Which version is current is decided at the end of the run by the
+    shared totals rules (highest amendment of a report)."""
     by_id = {text(e.get("id")): e for e in entries}
 
     def original_of(netfile_id):
@@ -155,23 +156,11 @@ def resolve_amendments(entries, aid):
             netfile_id = text(by_id[netfile_id].get("amendedFilingId"))
         return netfile_id
 
-    def version_order(netfile_id):
-        entry = by_id[netfile_id]
-        return int(entry.get("amendmentSequenceNumber") or 0), entry.get("filingDate") or ""
-
-    chains = {}
-    for netfile_id in by_id:
-        chains.setdefault(original_of(netfile_id), []).append(netfile_id)
     filings = []
-    for original, versions in chains.items():
-        versions.sort(key=version_order)
-        for position, netfile_id in enumerate(versions):
-            filing = filing_from_entry(by_id[netfile_id], aid)
-            filing["report_id"] = stable_id(SOURCE, aid, original)
-            is_latest = position == len(versions) - 1
-            filing["current"] = 1 if is_latest else 0
-            filing["superseded_by"] = None if is_latest else filing_id(aid, versions[position + 1])
-            filings.append(filing)
+    for netfile_id, entry in by_id.items():
+        filing = filing_from_entry(entry, aid)
+        filing["report_id"] = stable_id(SOURCE, aid, original_of(netfile_id))
+        filings.append(filing)
     return filings
 
 
@@ -188,6 +177,7 @@ def contribution_from_transaction(row, aid):
     tran_id = text(first_value(tran, "tran_Id", "tranId", "transactionId"))
     last = first_value(tran, "tran_NamL", "tranNamL")
     first = first_value(tran, "tran_NamF", "tranNamF")
+    entity_code, entity_code_raw = entity_codes(first_value(tran, "entity_Cd", "entityCd"))
     return Contribution(
         id=stable_id(SOURCE, aid, netfile_filing_id, schedule, tran_id),
         filing_id=filing_id(aid, netfile_filing_id),
@@ -198,7 +188,8 @@ def contribution_from_transaction(row, aid):
         contributor_name=contributor_name(last, first, first_value(tran, "tran_NamS", "tranNamS")),
         contributor_first=text(first),
         contributor_last=text(last),
-        entity_code=text(first_value(tran, "entity_Cd", "entityCd")),
+        entity_code=entity_code,
+        entity_code_raw=entity_code_raw,
         city=text(first_value(tran, "tran_City", "tranCity")),
         state=text(first_value(tran, "tran_ST", "tranST")),
         zip=text(first_value(tran, "tran_Zip4", "tranZip4")),
@@ -216,21 +207,6 @@ def page_results(data, key):
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object with {key!r}, got {type(data).__name__}")
     return data.get(key) or [], int(data.get("totalMatchingPages") or 0)
-
-
-def mark_current_contributions(db):
-    """A contribution counts as current when its filing is the current version of its report
-    (filings.current, set from the amendment chain)."""
-    with db.atomic():
-        db.execute(
-            """
-            update contributions set current = (
-                select filings.current from filings where filings.id = contributions.filing_id
-            )
-            where source = ? and filing_id in (select id from filings where source = ?)
-            """,
-            [SOURCE, SOURCE],
-        )
 
 
 class FilingsNetfileSpider(RecallSpider):
@@ -254,7 +230,7 @@ class FilingsNetfileSpider(RecallSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        Run.of(crawler).on_close(lambda: mark_current_contributions(Run.of(crawler).db))
+        totals.apply_at_end_of_run(crawler, source=SOURCE)
         return spider
 
     @property

@@ -15,7 +15,7 @@ from tests.crawl import REPO, crawl
 
 SNAPSHOT = REPO / "snapshot"
 BOUDIN, GASCON = "boudin-recall-2021-second", "gascon-recall-2022"
-COUNTED_SCHEDULES = {"A", "C", "F497P1"}
+COUNTED_SCHEDULES = {"A", "C"}  # and late reports (497) no Form 460 covers: none in the snapshot
 
 
 def snapshot_pages(spider, marker):
@@ -79,13 +79,14 @@ def test_total_raised_per_committee(site):
     support = boudin["Demo Neighbors for the Recall of Chesa Boudin (sample data)"]
     assert support["position"] == "support"
     assert support["itemized_total"] == datasf_itemized_total("900001") == 450500.0
-    # two Form 460 summaries (line 5, unitemized money included) + the 497 with no summary
-    assert support["total_raised"] == 349750.0 + 55400.0 + 50000.0
-    assert support["total_raised_from"] == "summary page where filed, itemized total otherwise"
+    # line 5 of two Form 460 summaries, unitemized money included; the late 497 is listed again on
+    # the second 460 and counted once
+    assert support["total_raised"] == 349750.0 + 105400.0
+    assert support["total_raised_from"] == "Form 460 summary line 5 (latest amendments) + late reports after it"
     oppose = boudin["Demo Committee to Stop the Recall of Chesa Boudin (sample data)"]
     assert oppose["position"] == "oppose"
     assert oppose["total_raised"] == oppose["itemized_total"] == datasf_itemized_total("900002") == 100500.0
-    assert oppose["total_raised_from"] == "itemized total (no summary page in this source)"
+    assert oppose["total_raised_from"] == "itemized contributions only (no summary page in this source)"
     assert boudin["all support committees"]["total_raised"] == support["total_raised"]
 
     gascon = by_committee(site("campaign_money", campaign=GASCON))
@@ -97,7 +98,7 @@ def test_total_raised_per_committee(site):
 def test_top_donors_and_the_share_of_the_top_two(site):
     rows = [r for r in site("top_donors", campaign=BOUDIN) if r["position"] == "support"]
     assert [r["donor"] for r in rows[:2]] == ["Fictitious, Bartholomew", "Example Realty Partners, L.P."]
-    assert rows[0]["given"] == 150000.0 + 50000.0  # Form 460 + late 497, one donor
+    assert rows[0]["given"] == 150000.0 + 50000.0  # two Form 460s; the late 497 of the second not again
     assert rows[1]["given"] == 120000.0 + 30000.0  # "EXAMPLE REALTY PARTNERS LP" + "Example Realty Partners, L.P."
     side_total = 455150.0
     assert rows[0]["top_two_pct"] == round(100 * 350000.0 / side_total, 1) == rows[1]["cumulative_pct"]
@@ -154,3 +155,12 @@ def test_crawling_again_changes_nothing(site):
         assert crawl(spider, site.tmp_path).returncode == 0
     assert {t: site.db[t].count for t in before} == before
     assert {r["id"]: r["name"] for r in site.db["donors"].rows} == donors_before
+
+
+def test_a_late_report_listed_again_shows_why_it_does_not_count(site):
+    donor_id = site.db.execute("select id from donors where name = 'Fictitious, Bartholomew'").fetchone()[0]
+    rows = site("donor", donor=donor_id)
+    (late,) = [r for r in rows if r["schedule"] == "497"]
+    assert late["counts_in_totals"] == 0
+    assert late["not_counted_reason"].startswith("late report, listed again on the Form 460")
+    assert sum(r["amount"] for r in rows if r["counts_in_totals"]) == 150000.0 + 50000.0 + 75000.0

@@ -106,7 +106,7 @@ def test_snapshot_replay(tmp_path):
         "Demo Neighbors for the Recall of Chesa Boudin (sample data)",
         "Demo Committee to Stop the Recall of Chesa Boudin (sample data)",
     }
-    assert db["contributions"].count == 15
+    assert db["contributions"].count == 16
     assert db["filing_summaries"].count_where("line = '5'") == 2
     assert db["contributions"].count_where("donor_id is null") == 0
 
@@ -126,7 +126,7 @@ def soda_server(transactions, filers, page_requests):
 
 def test_paging_stops_on_a_short_page_and_sends_the_app_token(tmp_path):
     page_requests = []
-    transactions = rows("transactions.json")  # 15 rows: pages of 4, 4, 4, 3
+    transactions = rows("transactions.json")  # 16 rows: 4 full pages, then an empty one
     with local_server(soda_server(transactions, rows("filers.json"), page_requests)) as (base, requests):
         result = crawl(
             "filings_datasf",
@@ -138,7 +138,7 @@ def test_paging_stops_on_a_short_page_and_sends_the_app_token(tmp_path):
         )
     assert result.returncode == 0, result.output
     transaction_pages = [(offset, limit) for path, offset, limit, _ in page_requests if "pitq-e56w" in path]
-    assert transaction_pages == [(0, 4), (4, 4), (8, 4), (12, 4)]
+    assert transaction_pages == [(0, 4), (4, 4), (8, 4), (12, 4), (16, 4)]
     assert {order for *_, order in page_requests} == {":id"}
     assert all(r["headers"].get("X-App-Token") == "test-token" for r in requests)
-    assert result.db["contributions"].count == 15
+    assert result.db["contributions"].count == 16
