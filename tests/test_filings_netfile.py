@@ -159,3 +159,10 @@ def test_retries_a_500_with_backoff_then_reads_the_page(tmp_path):
     stats = json.loads(result.last_run("filings_netfile")["stats"])
     assert stats["retry/count"] == 2
     assert "Backing off" in result.output
+
+
+def test_a_known_committee_is_linked_whatever_its_name():
+    known = {"source_id": "204054957", "campaign_id": "gascon-recall-2022", "position": "oppose"}
+    watchlist = Watchlist(sources={"filings_netfile": {"known_committees": [known]}})
+    committee = committee_from_filer(fixture("campaign_api_filers.json")[0], "COAK", watchlist)
+    assert (committee["campaign_id"], committee["position"]) == ("gascon-recall-2022", "oppose")
