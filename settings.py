@@ -40,6 +40,8 @@ SNAPSHOT_RECORD = False
 # tldextract, which by default fetches the list from the network on first use; an empty URL list
 # makes it use the snapshot bundled with the package. (Set before Scrapy imports the middleware.)
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+# DataSF (Socrata) app token: optional, raises the rate limit; sent as X-App-Token
+SOCRATA_APP_TOKEN = env("SOCRATA_APP_TOKEN", "")
 
 # Politeness
 CONTACT_URL = env("CONTACT_URL", "https://github.com/recallwatch/recallwatch")
@@ -74,6 +76,7 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.link.LinkPipeline": 400,
+    "pipelines.donors.DonorPipeline": 500,
     "pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {

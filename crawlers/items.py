@@ -41,6 +41,8 @@ class Committee(RecordItem):
     position = field(enum=["support", "oppose", None])
     fppc_id = field()
     committee_type = field()
+    # filings_datasf / filings_netfile (API sources)
+    agency = field()  # NetFile agency shortcut (SFO, LACO, COAK); "SFO" for DataSF
 
 
 class Filing(RecordItem):
@@ -57,6 +59,10 @@ class Filing(RecordItem):
     superseded_by = field()
     current = field(OPTIONAL_INT)
     source_url = field()
+    # filings_datasf / filings_netfile (API sources)
+    source_filing_id = field()  # the filing's id in its source system (NetFile filing id, DataSF filing_nid)
+    # filings_netfile_export / filings_calaccess
+    filer_id = field()  # the filer's id as the source writes it (FPPC id, or "Pending")
 
 
 class FilingSummary(RecordItem):
@@ -73,7 +79,9 @@ class Contribution(RecordItem):
     table = "contributions"
     id = field(TEXT, required=True)
     filing_id = field(TEXT, required=True)
-    committee_id = field(TEXT, required=True)
+    # May be empty when only the filing knows its committee (CAL-ACCESS receipts): the totals rules
+    # (recallwatch/totals.py) fill it in from the filing at the end of the run.
+    committee_id = field()
     source = field(TEXT, required=True)
     tran_id = field()
     schedule = field(TEXT, required=True)
@@ -93,6 +101,10 @@ class Contribution(RecordItem):
     memo = field(OPTIONAL_INT)
     current = field(OPTIONAL_INT)
     counted = field(OPTIONAL_INT)
+    # recallwatch/totals.py: why a row does not count (memo entry, loan, late report listed again)
+    not_counted_reason = field()
+    entity_code_raw = field()  # the entity code as filed, when it is not one of the CAL codes
+    tran_type = field()  # CAL Tran_Type / TRAN_TYPE (F forgiven loan, I intermediary, R returned, X transfer)
 
 
 class Donor(RecordItem):
@@ -100,6 +112,10 @@ class Donor(RecordItem):
     id = field(TEXT, required=True)
     name = field(TEXT, required=True)
     kind = field(enum=["person", "organization", None])
+    # pipelines/donors.py: what the givers grouped under this donor have in common
+    match_key = field()
+    zip = field()
+    employer = field()
 
 
 class Announcement(RecordItem):

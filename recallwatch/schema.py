@@ -7,6 +7,7 @@ so adding a field to an item adds the column. The curated and operational tables
 import sqlite_utils
 
 from crawlers import items
+from recallwatch.views import ensure_views
 
 JSON_TYPE_TO_SQL = {"string": str, "integer": int, "number": float}
 
@@ -123,6 +124,8 @@ INDEXES = [
     ("committees", ["source", "source_id"]),
     ("filings", ["committee_id"]),
     ("filings", ["report_id", "amendment"]),
+    ("filings", ["source", "report_id"]),
+    ("filings", ["committee_id", "form_type", "current"]),
     ("contributions", ["committee_id", "current"]),
     ("contributions", ["filing_id"]),
     ("contributions", ["donor_id"]),
@@ -139,38 +142,6 @@ INDEXES = [
     ("rejects", ["run_id"]),
     ("rejects", ["spider"]),
 ]
-
-
-# Views are replaced on every open, so changing one here changes it in every database.
-VIEWS = {
-    # Per spider: how its last scheduled run went and when it last worked. `flagged` = 1 when the
-    # last run failed (which includes storing nothing where it stored items before).
-    "source_status": """
-        with latest as (
-            select spider, max(started) as started from crawl_runs where mode = 'configured' group by spider
-        ), latest_good as (
-            select spider, max(started) as started from crawl_runs
-            where mode = 'configured' and status in ('ok', 'partial') group by spider
-        )
-        select
-            run.spider,
-            run.status as last_status,
-            run.status_reason as last_status_reason,
-            run.started as last_run_started,
-            run.duration_s as last_run_duration_s,
-            run.items as last_run_items,
-            run.rejects as last_run_rejects,
-            run.errors as last_run_errors,
-            good.started as last_success,
-            good.items as last_success_items,
-            round(julianday('now') - julianday(good.started), 1) as days_since_success,
-            case when run.status = 'failed' or good.started is null then 1 else 0 end as flagged
-        from latest
-        join crawl_runs run on run.spider = latest.spider and run.started = latest.started
-        left join latest_good on latest_good.spider = latest.spider
-        left join crawl_runs good on good.spider = latest_good.spider and good.started = latest_good.started
-    """,
-}
 
 
 def item_columns(item_class):
@@ -219,5 +190,5 @@ def ensure_schema(db):
         db[table].create_index(columns, if_not_exists=True)
     if not db["articles"].detect_fts():
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql, replace=True)
+    # Views last: they read the tables (recallwatch/views.py)
+    ensure_views(db)

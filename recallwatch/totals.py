@@ -1,0 +1,237 @@
+"""The rules that make a committee's totals right, shared by every filings source.
+
+A spider stores what the filings say, as filed; these rules then decide, in SQL over the whole
+source, what counts. Call them at the end of a run:
+
+    from recallwatch import totals
+
+    class MySpider(RecallSpider):
+        @classmethod
+        def from_crawler(cls, crawler, *args, **kwargs):
+            spider = super().from_crawler(crawler, *args, **kwargs)
+            totals.apply_at_end_of_run(crawler, source="my_source")
+            return spider
+
+or directly: `totals.apply_totals_rules(db, "my_source")` (idempotent; safe to run again).
+
+What a spider must store for the rules to work (field names of crawlers/items.py):
+- filings: `source`, `report_id` (the same for every version of one report; unique within the
+  source), `amendment` (0 = original, then 1, 2...), `form_type` ("F460" for a Form 460,
+  "F497", "F496"...), `period_start` / `period_end` (ISO dates; a Form 460's period), `filed`.
+- contributions: `source`, `filing_id` (a filings.id), `committee_id` (may be left empty when
+  only the filing knows it: it is filled in from the filing here), `schedule` ("A", "C", "I",
+  "497", "F496P3", "B1"...; see `schedule_code`), `memo` (1 for Memo_Code X), `amount` (as filed:
+  refunds stay negative), `cumulative_ytd` (Tran_Amt2 / CUM_YTD: stored, never summed), `date`.
+  `entity_code` through `normalize_entity_code`. `counted` may be left empty (set here) or set
+  at parse time with `counted_and_reason` (faster for bulk sources: the same rule).
+- filing_summaries: Form 460 Summary lines with `form_type` "F460", `line` "5" = total
+  contributions received (the `committee_totals` view reads it).
+
+The rules:
+1. Every version of a report is kept. Only the latest amendment counts: `filings.current` = 1 for
+   it and 0 for the others, each superseded version's `superseded_by` names the next version.
+   `contributions.current` follows its filing (and stays empty while the filing is unknown).
+2. `counted` = 1 when the row is money received that belongs in a total, else 0 with
+   `not_counted_reason`: memo entries (Memo_Code X) are not money received; loans (B1, B2, H)
+   and miscellaneous increases to cash (I) are not contributions; late reports (Form 497 part 1,
+   Form 496 part 3) are not counted once the committee's current Form 460 covering the date is
+   filed, since the law requires the 460 to list them again on Schedule A.
+3. Totals sum `amount` of rows with current = 1 and counted = 1. Nothing is ever deleted.
+"""
+
+from functools import partial
+
+from recallwatch.run import Run
+
+# The contributor entity codes of the CAL format, and other spellings seen in the data.
+ENTITY_CODES = ("IND", "COM", "OTH", "PTY", "SCC")
+ENTITY_CODE_ALIASES = {
+    # CAL-ACCESS and older filings name the kind of committee instead of "COM"
+    "RCP": "COM",  # recipient committee
+    "CTL": "COM",  # candidate-controlled committee
+    "BMC": "COM",  # ballot measure committee
+    "MDI": "COM",  # major donor / independent expenditure committee
+}
+
+# Schedules whose rows are money received.
+CONTRIBUTION_SCHEDULES = ("A", "C", "497", "F496P3")
+# Late reports: filed within days of a contribution, and listed again on the next Form 460.
+LATE_REPORT_SCHEDULES = ("497", "F496P3")
+FORM_460 = "F460"
+
+MEMO_REASON = "memo entry (Memo_Code X): not money received"
+NOT_CONTRIBUTION_REASONS = {
+    "B1": "loan received (Schedule B1): not a contribution",
+    "B2": "loan guarantee (Schedule B2): not a contribution",
+    "H": "loan made (Schedule H): not a contribution",
+    "I": "miscellaneous increase to cash (Schedule I): not a contribution",
+}
+LATE_REPORT_REASON = "late report, listed again on the Form 460 {filing_id} that covers its date"
+
+# How each source spells a schedule or form code -> the code contributions are stored under.
+SCHEDULE_SPELLINGS = {"F497P1": "497", "F497": "497", "S497": "497", "496P3": "F496P3", "F496P3": "F496P3"}
+
+
+def schedule_code(raw):
+    """'a' -> 'A', 'F497P1' -> '497'. Form 497 part 2 (contributions made, not received) -> None."""
+    code = (raw or "").strip().upper()
+    if code == "F497P2":
+        return None
+    return SCHEDULE_SPELLINGS.get(code, code) or None
+
+
+def normalize_entity_code(raw):
+    """'ind ' -> 'IND', 'RCP' -> 'COM', '' -> None; any other code -> 'OTH' (keep the raw value
+    beside it if it matters)."""
+    code = (raw or "").strip().upper()
+    if not code:
+        return None
+    if code in ENTITY_CODES:
+        return code
+    return ENTITY_CODE_ALIASES.get(code, "OTH")
+
+
+def counted_and_reason(schedule, memo):
+    """(counted, not_counted_reason) of a row from its own fields. Late-report rows start counted;
+    `apply_totals_rules` uncounts them when a Form 460 covers them."""
+    if memo:
+        return 0, MEMO_REASON
+    if schedule in CONTRIBUTION_SCHEDULES:
+        return 1, None
+    return 0, NOT_CONTRIBUTION_REASONS.get(schedule, f"schedule {schedule} is not money received")
+
+
+def _changed_rows(db, sql, parameters):
+    """Run one UPDATE and return how many rows it changed (cursor.rowcount is -1 for a
+    statement that starts with WITH)."""
+    before = db.conn.total_changes
+    db.execute(sql, parameters)
+    return db.conn.total_changes - before
+
+
+def _sql_list(values):
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _counted_case_sql():
+    """`counted_and_reason` as SQL CASE expressions over contributions' columns."""
+    contribution_schedules = _sql_list(CONTRIBUTION_SCHEDULES)
+    reasons = " ".join(f"WHEN '{code}' THEN '{reason}'" for code, reason in NOT_CONTRIBUTION_REASONS.items())
+    counted = f"CASE WHEN memo = 1 THEN 0 WHEN schedule IN ({contribution_schedules}) THEN 1 ELSE 0 END"
+    reason = (
+        f"CASE WHEN memo = 1 THEN '{MEMO_REASON}' WHEN schedule IN ({contribution_schedules}) THEN NULL "
+        f"ELSE CASE schedule {reasons} ELSE 'schedule ' || COALESCE(schedule, '?') || ' is not money received' END END"
+    )
+    return counted, reason
+
+
+def mark_current_filings(db, source):
+    """Rule 1 for filings: the latest amendment of each report is current; every superseded
+    version points at the version that replaced it. Returns the number of filings changed."""
+    return _changed_rows(
+        db,
+        """
+        WITH versions AS (
+            SELECT id,
+                   ROW_NUMBER() OVER newest_first = 1 AS is_latest,
+                   LAG(id) OVER newest_first AS successor
+            FROM filings
+            WHERE source = :source
+            WINDOW newest_first AS (
+                PARTITION BY report_id ORDER BY amendment DESC, filed DESC, id DESC
+            )
+        )
+        UPDATE filings
+        SET current = versions.is_latest, superseded_by = versions.successor
+        FROM versions
+        WHERE filings.id = versions.id
+          AND (filings.current IS NOT versions.is_latest OR filings.superseded_by IS NOT versions.successor)
+        """,
+        {"source": source},
+    )
+
+
+def mark_current_contributions(db, source):
+    """Rule 1 for contributions: current follows the filing; a row stored without its committee
+    takes the filing's."""
+    return _changed_rows(
+        db,
+        """
+        UPDATE contributions
+        SET current = filings.current,
+            committee_id = COALESCE(contributions.committee_id, filings.committee_id)
+        FROM filings
+        WHERE filings.id = contributions.filing_id
+          AND contributions.source = :source
+          AND (contributions.current IS NOT filings.current OR contributions.committee_id IS NULL)
+        """,
+        {"source": source},
+    )
+
+
+def mark_counted_rows(db, source):
+    """Rule 2 for rows stored without `counted`: memo entries, loans, miscellaneous increases."""
+    counted, reason = _counted_case_sql()
+    return _changed_rows(
+        db,
+        f"UPDATE contributions SET counted = {counted}, not_counted_reason = {reason} "
+        "WHERE source = :source AND counted IS NULL",
+        {"source": source},
+    )
+
+
+def mark_late_reports(db, source):
+    """Rule 2 for late reports: a 497 / 496 part 3 row is not counted when the committee's
+    current Form 460 covering its date is filed (it lists the same contribution again)."""
+    reason = LATE_REPORT_REASON.replace("{filing_id}", "' || covering_460 || '")
+    return _changed_rows(
+        db,
+        f"""
+        WITH late AS (
+            SELECT contributions.id AS contribution_id,
+                   (SELECT filings.id FROM filings
+                    WHERE filings.committee_id = contributions.committee_id
+                      AND filings.current = 1 AND filings.form_type = '{FORM_460}'
+                      AND filings.period_start <= contributions.date
+                      AND contributions.date <= filings.period_end
+                    ORDER BY filings.period_end, filings.id LIMIT 1) AS covering_460
+            FROM contributions
+            WHERE contributions.source = :source
+              AND contributions.schedule IN ({_sql_list(LATE_REPORT_SCHEDULES)})
+              AND contributions.memo IS NOT 1
+        )
+        UPDATE contributions
+        SET counted = late.covering_460 IS NULL,
+            not_counted_reason = CASE WHEN late.covering_460 IS NULL THEN NULL ELSE '{reason}' END
+        FROM late
+        WHERE contributions.id = late.contribution_id
+          AND (contributions.counted IS NOT (late.covering_460 IS NULL)
+               OR contributions.not_counted_reason IS NOT
+                  (CASE WHEN late.covering_460 IS NULL THEN NULL ELSE '{reason}' END))
+        """,
+        {"source": source},
+    )
+
+
+def apply_totals_rules(db, source):
+    """Apply every rule to one source's filings and contributions, in one transaction.
+    Returns how many rows each step changed (for the log)."""
+    with db.atomic():
+        return {
+            "filings_current": mark_current_filings(db, source),
+            "contributions_current": mark_current_contributions(db, source),
+            "contributions_counted": mark_counted_rows(db, source),
+            "late_reports": mark_late_reports(db, source),
+        }
+
+
+def _apply_for_run(run, source):
+    changed = apply_totals_rules(run.db, source)
+    run.crawler.stats.set_value("recallwatch/totals_rules", changed)
+
+
+def apply_at_end_of_run(crawler, source):
+    """Register `apply_totals_rules(db, source)` to run when the crawl ends. The store pipeline
+    writes its last batch in close_spider, before the end-of-run work, so every row is there."""
+    run = Run.of(crawler)
+    run.on_close(partial(_apply_for_run, run, source))

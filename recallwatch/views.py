@@ -1,0 +1,118 @@
+"""SQL views of the public database, created (or updated) with the tables by recallwatch/schema.py.
+
+`source_status`: one row per spider, its last scheduled run and its last success (see below).
+
+`committee_totals`: one row per committee, what it raised, and where the figure comes from.
+- total_raised_summary: the sum of line 5 ("total contributions received", which includes the
+  unitemized contributions under $100 that no itemized row shows), column A (this period), over
+  the committee's current (latest amendment) Form 460 filings;
+- late_after_summary: late-report contributions (Form 497 / 496 part 3) that no current Form 460
+  covers yet, so are not in the summaries;
+- itemized_total: the sum of the committee's itemized contributions that count (current = 1,
+  counted = 1; see recallwatch/totals.py);
+- total_raised: total_raised_summary + late_after_summary when the source has summary pages,
+  else itemized_total; which_source_label says which.
+"""
+
+COMMITTEE_TOTALS = """
+WITH itemized AS (
+    SELECT committee_id,
+           ROUND(SUM(amount), 2) AS itemized_total,
+           COUNT(*) AS itemized_rows,
+           ROUND(SUM(CASE WHEN schedule IN ('497', 'F496P3') THEN amount ELSE 0 END), 2) AS late_total,
+           MIN(date) AS first_contribution,
+           MAX(date) AS last_contribution
+    FROM contributions
+    WHERE current = 1 AND counted = 1
+    GROUP BY committee_id
+),
+summary AS (
+    SELECT filings.committee_id,
+           ROUND(SUM(filing_summaries.amount_period), 2) AS total_raised_summary,
+           COUNT(DISTINCT filings.id) AS summary_filings,
+           MIN(filings.period_start) AS summary_from,
+           MAX(filings.period_end) AS summary_through
+    FROM filings
+    JOIN filing_summaries ON filing_summaries.filing_id = filings.id
+    WHERE filings.current = 1 AND filing_summaries.form_type = 'F460' AND filing_summaries.line = '5'
+    GROUP BY filings.committee_id
+)
+SELECT committees.id AS committee_id,
+       committees.name AS committee,
+       committees.source,
+       committees.source_id,
+       committees.campaign_id,
+       campaigns.title AS campaign,
+       committees.position,
+       summary.total_raised_summary,
+       itemized.itemized_total,
+       CASE WHEN summary.total_raised_summary IS NOT NULL THEN itemized.late_total END AS late_after_summary,
+       CASE
+           WHEN summary.total_raised_summary IS NOT NULL
+               THEN ROUND(summary.total_raised_summary + COALESCE(itemized.late_total, 0), 2)
+           ELSE itemized.itemized_total
+       END AS total_raised,
+       CASE
+           WHEN summary.total_raised_summary IS NOT NULL
+               THEN 'Form 460 summary line 5 (latest amendments) + late reports after it'
+           WHEN itemized.itemized_total IS NOT NULL
+               THEN 'itemized contributions only (no summary page in this source)'
+           ELSE 'no contributions filed'
+       END AS which_source_label,
+       summary.summary_filings,
+       summary.summary_from,
+       summary.summary_through,
+       itemized.itemized_rows,
+       itemized.first_contribution,
+       itemized.last_contribution
+FROM committees
+LEFT JOIN campaigns ON campaigns.id = committees.campaign_id
+LEFT JOIN summary ON summary.committee_id = committees.id
+LEFT JOIN itemized ON itemized.committee_id = committees.id
+"""
+
+# Per spider: how its last scheduled run went and when it last worked. `flagged` = 1 when the last
+# run failed (which includes storing nothing where earlier runs stored items) or it never worked.
+SOURCE_STATUS = """
+        with latest as (
+            select spider, max(started) as started from crawl_runs where mode = 'configured' group by spider
+        ), latest_good as (
+            select spider, max(started) as started from crawl_runs
+            where mode = 'configured' and status in ('ok', 'partial') group by spider
+        )
+        select
+            run.spider,
+            run.status as last_status,
+            run.status_reason as last_status_reason,
+            run.started as last_run_started,
+            run.duration_s as last_run_duration_s,
+            run.items as last_run_items,
+            run.rejects as last_run_rejects,
+            run.errors as last_run_errors,
+            good.started as last_success,
+            good.items as last_success_items,
+            round(julianday('now') - julianday(good.started), 1) as days_since_success,
+            case when run.status = 'failed' or good.started is null then 1 else 0 end as flagged
+        from latest
+        join crawl_runs run on run.spider = latest.spider and run.started = latest.started
+        left join latest_good on latest_good.spider = latest.spider
+        left join crawl_runs good on good.spider = latest_good.spider and good.started = latest_good.started
+"""
+
+VIEWS = {"committee_totals": COMMITTEE_TOTALS, "source_status": SOURCE_STATUS}
+
+
+def normalized_sql(sql):
+    return " ".join((sql or "").split())
+
+
+def ensure_views(db):
+    """Create every view, or re-create it when its SQL changed (a view holds no data)."""
+    for name, sql in VIEWS.items():
+        existing = db.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [name]).fetchone()
+        wanted = f"CREATE VIEW {name} AS {sql.strip()}"
+        if existing and normalized_sql(existing[0]) == normalized_sql(wanted):
+            continue
+        with db.atomic():
+            db.execute(f"DROP VIEW IF EXISTS {name}")
+            db.execute(wanted)
