@@ -24,6 +24,9 @@ DATABASE = env("DATABASE", str(PROJECT_DIR / "data" / "recalls.db"))
 WATCHLIST = env("WATCHLIST", str(PROJECT_DIR / "data" / "watchlist.yml"))
 STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
 
+# Incremental runs: documents stored completely before are not parsed again (0 = re-parse all)
+INCREMENTAL = env("INCREMENTAL", "1") not in ("0", "false", "False", "")
+
 # Provenance: raw documents archived as WARC
 ARCHIVE_ENABLED = env("ARCHIVE_ENABLED", "1") not in ("0", "false", "False", "")
 ARCHIVE_DIR = env("ARCHIVE_DIR", str(PROJECT_DIR / "data" / "archive"))
@@ -32,6 +35,13 @@ ARCHIVE_DIR = env("ARCHIVE_DIR", str(PROJECT_DIR / "data" / "archive"))
 SNAPSHOT_DIR = env("SNAPSHOT_DIR", str(PROJECT_DIR / "snapshot"))
 SNAPSHOT_REPLAY = env("SNAPSHOT_REPLAY", "0") not in ("0", "false", "False", "")
 SNAPSHOT_RECORD = False
+
+# Nothing is downloaded at run time: Scrapy's cookie middleware reads the public-suffix list with
+# tldextract, which by default fetches the list from the network on first use; an empty URL list
+# makes it use the snapshot bundled with the package. (Set before Scrapy imports the middleware.)
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+# DataSF (Socrata) app token: optional, raises the rate limit; sent as X-App-Token
+SOCRATA_APP_TOKEN = env("SOCRATA_APP_TOKEN", "")
 
 # Politeness
 CONTACT_URL = env("CONTACT_URL", "https://github.com/recallwatch/recallwatch")
@@ -51,6 +61,7 @@ DOWNLOADER_MIDDLEWARES = {
     # (redirects and retried errors included) is recorded as a fetch.
     "recallwatch.snapshot.SnapshotMiddleware": 960,
     "recallwatch.provenance.FetchRecorderMiddleware": 950,
+    "recallwatch.incremental.ConditionalRequestMiddleware": 940,
     "recallwatch.failures.MissingFileMiddleware": 560,
     # Closest to the engine: only failures the retry middleware gave up on.
     "recallwatch.failures.DownloadFailureMiddleware": 10,
@@ -58,12 +69,14 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "recallwatch.failures.DocumentFailureMiddleware": 55,
     "recallwatch.provenance.FetchIdMiddleware": 900,
+    "recallwatch.incremental.UnchangedDocumentMiddleware": 800,
 }
 ITEM_PIPELINES = {
     "pipelines.coverage.FieldCoveragePipeline": 100,
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.link.LinkPipeline": 400,
+    "pipelines.donors.DonorPipeline": 500,
     "pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {

@@ -112,6 +112,10 @@ class Donor(RecordItem):
     id = field(TEXT, required=True)
     name = field(TEXT, required=True)
     kind = field(enum=["person", "organization", None])
+    # pipelines/donors.py: what the givers grouped under this donor have in common
+    match_key = field()
+    zip = field()
+    employer = field()
 
 
 class Announcement(RecordItem):
@@ -129,14 +133,18 @@ class PetitionCount(RecordItem):
     id = field(TEXT, required=True)
     campaign_id = field()
     announcement_id = field(TEXT, required=True)
-    stage = field(TEXT, required=True)
+    stage = field(TEXT, required=True, enum=["circulation", "raw count", "random sample", "full count"])
     as_of = field(kind="date")
     submitted = field(OPTIONAL_INT)
     sampled = field(OPTIONAL_INT)
+    examined = field(OPTIONAL_INT)
     valid = field(OPTIONAL_INT)
     invalid = field(OPTIONAL_INT)
     required = field(OPTIONAL_INT)
-    result = field()
+    projected_valid = field(OPTIONAL_INT)
+    shortfall = field(OPTIONAL_INT)
+    result = field(enum=["sufficient", "insufficient", "full count required", None])
+    evidence = field()  # JSON: column -> the sentence of the release it was read from (or how it was computed)
 
 
 class InvalidReason(RecordItem):
@@ -145,6 +153,7 @@ class InvalidReason(RecordItem):
     petition_count_id = field(TEXT, required=True)
     reason = field(TEXT, required=True)
     count = field("integer", required=True)
+    evidence = field()  # the line of the release it came from
 
 
 class Article(RecordItem):
@@ -156,6 +165,43 @@ class Article(RecordItem):
     author = field()
     published = field(kind="datetime")
     text = field(TEXT, required=True)
+    modified = field(kind="datetime")
+    description = field()
+    section = field()
+    language = field()
+    paywalled = field(OPTIONAL_INT)  # 1: the page marks part of the story as not free; text is the public part
+    content_hash = field()  # sha1 of the folded text: same hash = same version
+    fingerprint = field()  # simhash of the text: near-equal = same story under another URL
+    discovered_via = field()  # feed, sitemap, google_news or url (given by hand)
+
+
+class ArticleVersion(RecordItem):
+    """An earlier text of an article that was edited later (the latest text is in `articles`)."""
+
+    table = "article_versions"
+    key = ("article_id", "content_hash")
+    article_id = field(TEXT, required=True)
+    content_hash = field(TEXT, required=True)
+    url = field(TEXT, required=True, kind="url")
+    title = field(TEXT, required=True)
+    author = field()
+    published = field(kind="datetime")
+    modified = field(kind="datetime")
+    text = field(TEXT, required=True)
+    superseded_at = field(kind="datetime")  # when a newer text was found
+
+
+class ArticleUrl(RecordItem):
+    """Every address a stored story was found under: canonical, feed links, Google News redirects,
+    tracking-parameter and AMP variants."""
+
+    table = "article_urls"
+    key = ("url",)
+    url = field(TEXT, required=True, kind="url")
+    article_id = field(TEXT, required=True)
+    via = field()  # canonical, feed, sitemap, google_news, page, url
+    listed_in = field()  # the feed or sitemap that listed it
+    listed_updated = field(kind="datetime")  # the listing's date for it when last seen
 
 
 class ArticleMention(RecordItem):

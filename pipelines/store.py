@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from itemadapter import ItemAdapter
 
+from recallwatch.provenance import DocumentDone
 from recallwatch.run import Run
 
 
@@ -14,6 +15,7 @@ class StorePipeline:
         self.run = Run.of(crawler)
         self.batch_size = crawler.settings.getint("STORE_BATCH_SIZE")
         self.pending = defaultdict(list)
+        self.completed_fetches = []
         self.keys = {}
         self.run.on_close(self.flush)
 
@@ -22,6 +24,9 @@ class StorePipeline:
         return cls(crawler)
 
     def process_item(self, item):
+        if isinstance(item, DocumentDone):
+            self.completed_fetches.append(item)
+            return item
         self.pending[item.table].append(ItemAdapter(item).asdict())
         self.keys[item.table] = item.key
         self.run.items_stored += 1
@@ -30,7 +35,7 @@ class StorePipeline:
         return item
 
     def flush(self):
-        if not any(self.pending.values()):
+        if not any(self.pending.values()) and not self.completed_fetches:
             return
         db = self.run.db
         with db.atomic():
@@ -40,7 +45,11 @@ class StorePipeline:
                     db[table].upsert_all(
                         rows, pk=key[0] if len(key) == 1 else key, alter=True, batch_size=self.batch_size
                     )
+            # In the same transaction as their items: a fetch is complete only if its items are stored.
+            for done in self.completed_fetches:
+                db["fetches"].update(done["fetch_id"], {"complete": 1, "links": done["links"]})
         self.pending.clear()
+        self.completed_fetches.clear()
 
     def close_spider(self):
         self.flush()

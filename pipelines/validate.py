@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 
 from crawlers.items import RecordItem
+from recallwatch.provenance import DocumentDone
 from recallwatch.run import Run
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -76,6 +77,8 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item):
+        if isinstance(item, DocumentDone):
+            return item
         if not isinstance(item, RecordItem):
             reason = f"unknown item type {type(item).__name__}"
             self.run.reject(reason, item=dict(item) if isinstance(item, dict) else repr(item))

@@ -8,6 +8,7 @@
 
 import logging
 
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from recallwatch.run import Run
@@ -50,6 +51,8 @@ class DownloadFailureMiddleware:
         return cls(crawler)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, IgnoreRequest):
+            return None  # a deliberate skip (robots.txt, offsite, not modified), counted in the stats
         self.run.reject(f"download failed: {describe_exception(exception)}", url=request.url)
         return None
 

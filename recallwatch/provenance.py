@@ -4,12 +4,18 @@ response are stamped with its fetch id by `FetchIdMiddleware`.
 
 A document fetched again with the same body keeps its fetch row (only `last_seen` moves), so a
 re-run adds no rows and no archive records.
+
+A fetch is `complete` once every item parsed from it has been stored: `FetchIdMiddleware` follows the
+last item of a document with a `DocumentDone` marker, and the store marks the fetch complete in the
+same transaction as the items' last batch. A run killed in between leaves the fetch incomplete, so
+the next run parses that document again instead of trusting it (see recallwatch/incremental.py).
 """
 
 import hashlib
 import io
 import os
 
+from scrapy import Request
 from scrapy.http.response import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -20,6 +26,19 @@ from recallwatch.run import Run
 from recallwatch.timeutil import utc_now_iso
 
 SNAPSHOT_MISS_FLAG = "snapshot-miss"
+
+
+class DocumentDone(dict):
+    """Marker that follows the last item parsed from one fetched document; `links` counts the
+    requests the document led to (0 for a leaf, more for a listing, feed or API page)."""
+
+    def __init__(self, fetch_id, links):
+        super().__init__(fetch_id=fetch_id, links=links)
+
+
+def header(response, name):
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def fetch_id_for(url, sha256):
@@ -94,20 +113,25 @@ class FetchRecorderMiddleware:
         return cls(crawler)
 
     def process_response(self, request, response):
-        if SNAPSHOT_MISS_FLAG in response.flags:
+        if SNAPSHOT_MISS_FLAG in response.flags or response.status == 304:
             return response
-        request.meta["fetch_id"] = self.record(response, self.crawler.spider.name)
+        request.meta["fetch_id"], request.meta["unchanged"] = self.record(response, self.crawler.spider.name)
         return response
 
     def record(self, response: Response, spider_name):
+        """Record the fetch. Returns its id and, when this exact document was fully stored before, what
+        it was: "leaf" (it led to no other request) or "index"; otherwise None."""
         sha256 = hashlib.sha256(response.body).hexdigest()
         fetch_id = fetch_id_for(response.url, sha256)
         table = self.run.db["fetches"]
         now = utc_now_iso()
         with self.run.db.atomic():
-            if table.count_where("id = ?", [fetch_id]):
+            seen = list(self.run.db.query("select complete, links from fetches where id = ?", [fetch_id]))
+            if seen:
                 table.update(fetch_id, {"last_seen": now})
-                return fetch_id
+                if not seen[0]["complete"]:
+                    return fetch_id, None
+                return fetch_id, "index" if seen[0]["links"] else "leaf"
             row = {
                 "id": fetch_id,
                 "url": response.url,
@@ -119,13 +143,15 @@ class FetchRecorderMiddleware:
                 "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1") or None,
                 "spider": spider_name,
                 "origin": origin_of(response),
+                "etag": header(response, "ETag"),
+                "last_modified": header(response, "Last-Modified"),
             }
             if self.archive_enabled:
                 if self.archive is None:
                     self.archive = WarcArchive(self.archive_dir, self.run.id)
                 row["warc_file"], row["warc_offset"], row["warc_record_id"] = self.archive.write(response)
             table.insert(row)
-        return fetch_id
+        return fetch_id, None
 
     def close(self):
         if self.archive:
@@ -133,15 +159,24 @@ class FetchRecorderMiddleware:
 
 
 class FetchIdMiddleware:
-    """Spider middleware: stamps every item with the fetch id of the response it came from."""
+    """Spider middleware: stamps every item with the fetch id of the response it came from, and
+    marks the end of the document's items (only reached when its callback did not fail)."""
 
     def process_spider_output(self, response, result):
+        links = 0
         for element in result:
+            links += isinstance(element, Request)
             yield self._stamp(response, element)
+        if response.meta.get("fetch_id"):
+            yield DocumentDone(response.meta["fetch_id"], links)
 
     async def process_spider_output_async(self, response, result):
+        links = 0
         async for element in result:
+            links += isinstance(element, Request)
             yield self._stamp(response, element)
+        if response.meta.get("fetch_id"):
+            yield DocumentDone(response.meta["fetch_id"], links)
 
     @staticmethod
     def _stamp(response, element):

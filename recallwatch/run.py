@@ -35,6 +35,9 @@ STATS_KEPT = (
     "log_count/WARNING",
     "httperror/response_ignored_count",
     "retry/count",
+    "recallwatch/unchanged",
+    "recallwatch/not_modified",
+    "recallwatch/skipped_stored_leaves",
     "finish_reason",
 )
 
@@ -80,13 +83,19 @@ class Run:
         self._clock = time.monotonic()
         self.id = f"{self.started:%Y%m%dT%H%M%SZ}-{spider.name}-{secrets.token_hex(3)}"
         with self.db.atomic():
+            # The crawl lock is held, so a run of this spider still marked running was killed.
+            self.db.execute(
+                "update crawl_runs set status = 'failed', status_reason = 'killed before it finished' "
+                "where spider = ? and status = 'running'",
+                [spider.name],
+            )
             self.db["targets"].upsert_all(self.watchlist.target_rows(), pk="id", alter=True)
             self.db["campaigns"].upsert_all(self.watchlist.campaign_rows(), pk="id", alter=True)
             self.db["crawl_runs"].insert(
                 {
                     "id": self.id,
                     "spider": spider.name,
-                    "started": utc_now_iso(),
+                    "started": utc_now_iso(precise=True),
                     "status": "running",
                     "mode": self.mode,
                 },
@@ -123,22 +132,36 @@ class Run:
                 table.insert({**row, "first_run_id": self.id})
 
     def previous_items(self):
+        """The most items a good scheduled run of this spider ever stored (0 if none did)."""
         rows = list(
             self.db.query(
-                "select items from crawl_runs where spider = ? and id != ? and mode = 'configured' "
+                "select max(items) as items from crawl_runs where spider = ? and id != ? and mode = 'configured' "
+                "and status in ('ok', 'partial')",
+                [self.spider_name, self.id],
+            )
+        )
+        return rows[0]["items"] or 0
+
+    def last_success(self):
+        """When the last ok/partial scheduled run of this spider started (ISO), or None."""
+        rows = list(
+            self.db.query(
+                "select started from crawl_runs where spider = ? and id != ? and mode = 'configured' "
                 "and status in ('ok', 'partial') order by started desc limit 1",
                 [self.spider_name, self.id],
             )
         )
-        return rows[0]["items"] if rows else 0
+        return rows[0]["started"] if rows else None
 
-    def status(self, finish_reason, errors):
+    def status(self, finish_reason, errors, unchanged, not_refetched):
         if finish_reason != "finished":
             return "failed", f"spider closed: {finish_reason}"
+        if self.items_stored == 0 and (unchanged or not_refetched) and not errors:
+            return "ok", f"nothing new ({unchanged} documents unchanged, {not_refetched} stored ones not fetched again)"
         if self.items_stored == 0 and self.mode == "configured":
             previous = self.previous_items()
             if previous:
-                return "failed", f"stored 0 items; the last good run stored {previous}"
+                return "failed", f"stored 0 items where earlier runs stored up to {previous}"
             if errors:
                 return "failed", f"stored 0 items and logged {errors} errors"
         if self.reject_count or errors:
@@ -150,11 +173,13 @@ class Run:
             close()
         stats = spider.crawler.stats
         errors = stats.get_value("log_count/ERROR", 0)
-        status, why = self.status(reason, errors)
+        unchanged = stats.get_value("recallwatch/unchanged", 0) + stats.get_value("recallwatch/not_modified", 0)
+        not_refetched = stats.get_value("recallwatch/skipped_stored_leaves", 0)
+        status, why = self.status(reason, errors, unchanged, not_refetched)
         self.summary = {
             "id": self.id,
             "spider": spider.name,
-            "finished": utc_now_iso(),
+            "finished": utc_now_iso(precise=True),
             "duration_s": round(time.monotonic() - self._clock, 2),
             "status": status,
             "status_reason": why,

@@ -22,6 +22,8 @@ RECORD_ITEMS = [
     items.InvalidReason,
     items.Article,
     items.ArticleMention,
+    items.ArticleVersion,
+    items.ArticleUrl,
 ]
 
 CURATED_TABLES = {
@@ -92,6 +94,10 @@ CURATED_TABLES = {
             "warc_file": str,
             "warc_offset": int,
             "warc_record_id": str,
+            "etag": str,
+            "last_modified": str,
+            "complete": int,
+            "links": int,
         },
         "pk": "id",
     },
@@ -129,6 +135,8 @@ INDEXES = [
     ("announcements", ["published"]),
     ("articles", ["published"]),
     ("article_mentions", ["entity_type", "entity_id"]),
+    ("article_versions", ["article_id"]),
+    ("article_urls", ["article_id"]),
     ("crawl_runs", ["spider", "started"]),
     ("fetches", ["url"]),
     ("rejects", ["run_id"]),
@@ -162,6 +170,9 @@ def open_database(path):
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()
+    # Under WAL, NORMAL never corrupts the database; a power cut may lose the last commits, which the
+    # next run fetches again (fetches are only `complete` once their items are stored).
+    db.execute("PRAGMA synchronous = NORMAL")
     ensure_schema(db)
     return db
 

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import re
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import yaml
@@ -82,25 +83,48 @@ class Snapshot:
         if not os.path.exists(index_path):
             return []
         with open(index_path, encoding="utf-8") as f:
-            return yaml.safe_load(f) or []
+            return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
 
     def lookup(self, url):
         return self.recordings.get(recording_key(url))
 
     def add(self, source, url, body, status=200, headers=None):
         """Store one recording (replacing any earlier one of the same URL) and index it."""
-        headers = {k: v for k, v in (headers or {}).items() if v is not None}
+        return self.add_many(source, [(url, body, headers)], status)[0]
+
+    def add_many(self, source, recordings, status=200):
+        """Store (url, body, headers) recordings and index them, rewriting the index once."""
         folder = os.path.join(self.root, source)
         os.makedirs(folder, exist_ok=True)
-        file_name = file_name_for(url, headers.get("Content-Type"))
-        with open(os.path.join(folder, file_name), "wb") as f:
-            f.write(body)
-        entries = [e for e in self.read_index(source) if recording_key(e["url"]) != recording_key(url)]
-        entries.append({"url": url, "file": file_name, "status": status, "headers": headers})
+        entries = {recording_key(e["url"]): e for e in self.read_index(source)}
+        file_names = []
+        for url, body, headers in recordings:
+            headers = {k: v for k, v in (headers or {}).items() if v is not None}
+            file_name = file_name_for(url, headers.get("Content-Type"))
+            with open(os.path.join(folder, file_name), "wb") as f:
+                f.write(body)
+            entries.pop(recording_key(url), None)
+            entries[recording_key(url)] = {"url": url, "file": file_name, "status": status, "headers": headers}
+            file_names.append(file_name)
         with open(os.path.join(folder, INDEX_NAME), "w", encoding="utf-8") as f:
-            yaml.safe_dump(entries, f, sort_keys=False, allow_unicode=True, width=120)
+            yaml.safe_dump(list(entries.values()), f, sort_keys=False, allow_unicode=True, width=120)
         self._recordings = None
-        return file_name
+        return file_names
+
+
+def not_modified(request, recorded_headers):
+    """Answer a conditional request as the source would, from the recording's ETag/Last-Modified."""
+    etag, since = request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")
+    if etag and recorded_headers.get("ETag"):
+        return etag == recorded_headers.get("ETag")
+    if since and recorded_headers.get("Last-Modified"):
+        try:
+            return parsedate_to_datetime(recorded_headers["Last-Modified"].decode()) <= parsedate_to_datetime(
+                since.decode()
+            )
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 class SnapshotMiddleware:
@@ -125,9 +149,11 @@ class SnapshotMiddleware:
             if not urlsplit(request.url).path.endswith("/robots.txt"):
                 logger.warning("No snapshot recording for %s", request.url)
             return Response(request.url, status=404, request=request, flags=[SNAPSHOT_MISS_FLAG])
+        headers = Headers(entry.get("headers") or {})
+        if not_modified(request, headers):
+            return Response(request.url, status=304, headers=headers, request=request, flags=["snapshot"])
         with open(entry["path"], "rb") as f:
             body = f.read()
-        headers = Headers(entry.get("headers") or {})
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_class(
             url=request.url,

@@ -1,5 +1,7 @@
 """SQL views of the public database, created (or updated) with the tables by recallwatch/schema.py.
 
+`source_status`: one row per spider, its last scheduled run and its last success (see below).
+
 `committee_totals`: one row per committee, what it raised, and where the figure comes from.
 - total_raised_summary: the sum of line 5 ("total contributions received", which includes the
   unitemized contributions under $100 that no itemized row shows), column A (this period), over
@@ -69,7 +71,35 @@ LEFT JOIN summary ON summary.committee_id = committees.id
 LEFT JOIN itemized ON itemized.committee_id = committees.id
 """
 
-VIEWS = {"committee_totals": COMMITTEE_TOTALS}
+# Per spider: how its last scheduled run went and when it last worked. `flagged` = 1 when the last
+# run failed (which includes storing nothing where earlier runs stored items) or it never worked.
+SOURCE_STATUS = """
+        with latest as (
+            select spider, max(started) as started from crawl_runs where mode = 'configured' group by spider
+        ), latest_good as (
+            select spider, max(started) as started from crawl_runs
+            where mode = 'configured' and status in ('ok', 'partial') group by spider
+        )
+        select
+            run.spider,
+            run.status as last_status,
+            run.status_reason as last_status_reason,
+            run.started as last_run_started,
+            run.duration_s as last_run_duration_s,
+            run.items as last_run_items,
+            run.rejects as last_run_rejects,
+            run.errors as last_run_errors,
+            good.started as last_success,
+            good.items as last_success_items,
+            round(julianday('now') - julianday(good.started), 1) as days_since_success,
+            case when run.status = 'failed' or good.started is null then 1 else 0 end as flagged
+        from latest
+        join crawl_runs run on run.spider = latest.spider and run.started = latest.started
+        left join latest_good on latest_good.spider = latest.spider
+        left join crawl_runs good on good.spider = latest_good.spider and good.started = latest_good.started
+"""
+
+VIEWS = {"committee_totals": COMMITTEE_TOTALS, "source_status": SOURCE_STATUS}
 
 
 def normalized_sql(sql):

@@ -85,6 +85,28 @@ class Watchlist:
         position = "oppose" if opposes else "support"
         return chosen["campaign_id"], position
 
+    def source_config(self, spider_name):
+        """The `sources:` entry of a spider (URLs, dataset ids, agencies, known committees)."""
+        return self.sources.get(spider_name) or {}
+
+    def committee_link(self, spider_name, source_id, name, on_date=None):
+        """(campaign_id, position) of a committee: a known committee listed under the spider's
+        `sources:` entry wins; otherwise the name patterns decide."""
+        for known in self.source_config(spider_name).get("known_committees") or []:
+            if str(known["source_id"]) == str(source_id):
+                return known["campaign_id"], known.get("position")
+        return self.committee_campaign(name, on_date)
+
+    def word_spellings(self):
+        """Every spelling of each word of the targets' names, keyed by its folded form:
+        {"gascon": {"GASCON", "GASCÓN"}}. For sources that can only match text literally."""
+        spellings = {}
+        for target in self.targets:
+            for name in [target["name"], *target.get("aliases", [])]:
+                for word in re.findall(r"\w+", name):
+                    spellings.setdefault(fold(word), {fold(word).upper()}).add(word.upper())
+        return spellings
+
     @staticmethod
     def expand_office_words(text):
         folded = fold(text)

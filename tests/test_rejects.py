@@ -17,7 +17,12 @@ GOOD_RELEASE = FIXTURES / "foundation" / "good-release.html"
 
 @pytest.fixture(scope="module")
 def broken_crawl(tmp_path_factory):
-    return crawl("registrar_lavote", tmp_path_factory.mktemp("broken"), f"listing_url={file_url(LISTING)}")
+    return crawl(
+        "registrar_lavote",
+        tmp_path_factory.mktemp("broken"),
+        f"listing_url={file_url(LISTING)}",
+        r"release_path=\.html$",
+    )
 
 
 def reasons_by_url(db):
@@ -40,26 +45,29 @@ def test_a_document_that_cannot_be_fetched_is_rejected_with_the_error(broken_cra
 def test_the_good_rows_are_stored_and_the_run_is_partial(broken_crawl):
     assert [row["title"] for row in broken_crawl.db["announcements"].rows] == ["Raw Count of Signatures Submitted"]
     run = broken_crawl.last_run("registrar_lavote")
-    assert (run["status"], run["items"], run["rejects"]) == ("partial", 1, 2)
+    stored = broken_crawl.db["announcements"].count + broken_crawl.db["petition_counts"].count
+    assert (run["status"], run["items"], run["rejects"]) == ("partial", stored, 2)
     assert {row["run_id"] for row in broken_crawl.db["rejects"].rows} == {run["id"]}
     assert broken_crawl.returncode == 0
 
 
 def test_error_responses_and_unparseable_pages_are_rejected_and_the_crawl_goes_on(tmp_path):
-    listing_url = "https://www.lavote.gov/test-listing"
+    listing_url = "https://www.lavote.gov/home/records/news-releases"
     snapshot = Snapshot(tmp_path / "snapshot")
     links = "".join(
-        f'<li><a href="{listing_url}/{name}">{name}</a></li>' for name in ("ok", "error", "binary", "absent")
+        f'<li><a href="{listing_url}/2022/{name}">{name}</a></li>' for name in ("ok", "error", "binary", "absent")
     )
     listing = f'<html><body><main><ul class="news-list">{links}</ul></main></body></html>'
     snapshot.add("registrar_lavote", listing_url, listing.encode(), 200, {"Content-Type": "text/html"})
-    snapshot.add("registrar_lavote", f"{listing_url}/ok", GOOD_RELEASE.read_bytes(), 200, {"Content-Type": "text/html"})
-    snapshot.add("registrar_lavote", f"{listing_url}/error", b"Server Error", 500, {"Content-Type": "text/html"})
+    snapshot.add(
+        "registrar_lavote", f"{listing_url}/2022/ok", GOOD_RELEASE.read_bytes(), 200, {"Content-Type": "text/html"}
+    )
+    snapshot.add("registrar_lavote", f"{listing_url}/2022/error", b"Server Error", 500, {"Content-Type": "text/html"})
     zip_body = io.BytesIO()
     with zipfile.ZipFile(zip_body, "w") as archive:
         archive.writestr("export.bin", bytes(range(256)) * 8)
     snapshot.add(
-        "registrar_lavote", f"{listing_url}/binary", zip_body.getvalue(), 200, {"Content-Type": "application/zip"}
+        "registrar_lavote", f"{listing_url}/2022/binary", zip_body.getvalue(), 200, {"Content-Type": "application/zip"}
     )
 
     result = crawl(

@@ -1,0 +1,372 @@
+"""San Francisco Ethics Commission campaign finance on DataSF (Socrata SODA 2.x, JSON).
+
+1. Filers (`4c8t-ngau`) whose name matches a watchlist committee pattern (e.g. every word of
+   "recall" + "boudin", accent-insensitive) -> committees, linked to a campaign and position.
+2. Their transactions (`pitq-e56w`): the money-received schedules (A, C, I, F496P3, 497 part 1)
+   -> filings and contributions.
+3. Their Form 460 summary totals (`9ggq-m8hp`) -> filing_summaries (line 5 = total contributions,
+   unitemized ones included), so totals can come from the summary page.
+
+Every query pages with $limit/$offset over a stable $order and stops at the first short page.
+DataSF publishes only the current version of each filing (an amendment replaces the original
+upstream). What counts in totals (latest amendment, memo entries, late reports listed again on a
+Form 460) is decided at the end of the run by the shared rules of recallwatch/totals.py.
+Optional app token: RECALLWATCH_SOCRATA_APP_TOKEN, sent as the X-App-Token header.
+"""
+
+import re
+from urllib.parse import quote, urlencode
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+
+from crawlers.base import RecallSpider
+from crawlers.filing_fields import (
+    contributor_name,
+    entity_codes,
+    first_value,
+    form_of,
+    iso_date,
+    memo_flag,
+    money,
+    received_schedule,
+    text,
+)
+from crawlers.items import Committee, Contribution, Filing, FilingSummary
+from recallwatch import totals
+from recallwatch.backoff import enable_backoff
+from recallwatch.ids import stable_id
+
+SOURCE = "datasf"
+AGENCY = "SFO"
+DEFAULTS = {
+    "base_url": "https://data.sfgov.org/resource",
+    "filers": "4c8t-ngau",
+    "transactions": "pitq-e56w",
+    "summaries": "9ggq-m8hp",
+    "page_size": 1000,
+    "ids_per_query": 50,
+}
+# The form_type codes of money received in pitq-e56w (see filing_fields.RECEIVED_SCHEDULES).
+RECEIVED_FORM_TYPES = ("A", "C", "I", "F496P3", "F497P1")
+SUMMARY_LINE = re.compile(r"^line_(\d+[a-z]?)_col_([ab])$")
+# Socrata's row id: the tie-breaker that makes $order stable across pages.
+ROW_ID = ":id"
+NETFILE_IMAGE_URL = "https://netfile.com/Connect2/api/public/image"
+
+
+def soql_string(value):
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def soql_in(column, values):
+    return f"{column} in ({', '.join(soql_string(v) for v in values)})"
+
+
+def committee_name_where(watchlist, column="filer_name"):
+    """A SoQL condition true for names holding every word of one of the watchlist's committee
+    patterns. SoQL compares text literally, so each word is tried in every spelling the targets'
+    names use ("GASCON" and "GASCÓN"); the spider confirms each match with the watchlist."""
+    spellings = watchlist.word_spellings()
+    groups = []
+    for pattern in watchlist.committee_patterns:
+        for group in pattern["all_of"]:
+            if tuple(group) not in groups:
+                groups.append(tuple(group))
+    clauses = []
+    for group in groups:
+        words = []
+        for word in group:
+            alternatives = sorted(spellings.get(word, {word.upper()}))
+            likes = [f"upper({column}) like {soql_string('%' + spelling + '%')}" for spelling in alternatives]
+            words.append(likes[0] if len(likes) == 1 else "(" + " OR ".join(likes) + ")")
+        clauses.append("(" + " AND ".join(words) + ")")
+    return " OR ".join(clauses)
+
+
+def soda_url(base_url, dataset, where=None, order=ROW_ID, limit=1000, offset=0):
+    params = {}
+    if where:
+        params["$where"] = where
+    params["$order"] = order
+    params["$limit"] = limit
+    params["$offset"] = offset
+    return f"{base_url}/{dataset}.json?{urlencode(params, quote_via=quote)}"
+
+
+def committee_from_row(row, watchlist, spider_name="filings_datasf"):
+    """A committee from a filers row (or a transactions row: both carry filer_nid and name)."""
+    filer_nid = text(row.get("filer_nid"))
+    name = text(row.get("filer_name"))
+    if not filer_nid or not name:
+        return None
+    fppc_id = text(row.get("fppc_id"))
+    campaign_id, position = watchlist.committee_link(spider_name, filer_nid, name)
+    return Committee(
+        id=stable_id(SOURCE, filer_nid),
+        name=name,
+        source=SOURCE,
+        source_id=filer_nid,
+        fppc_id=fppc_id if fppc_id and fppc_id.isdigit() else None,
+        committee_type=text(row.get("filer_type")),
+        agency=AGENCY,
+        campaign_id=campaign_id,
+        position=position,
+    )
+
+
+def amendment_number(filing_type):
+    """'Original' -> 0, 'Amendment' -> 1, 'Amendment 2' -> 2."""
+    filing_type = (text(filing_type) or "").lower()
+    if "amend" not in filing_type:
+        return 0
+    digits = re.search(r"\d+", filing_type)
+    return int(digits.group(0)) if digits else 1
+
+
+def filing_from_row(row, form_type, filer_nid=None):
+    filing_nid = text(row.get("filing_nid"))
+    filer_nid = filer_nid or text(row.get("filer_nid"))
+    period_start, period_end = iso_date(row.get("start_date")), iso_date(row.get("end_date"))
+    # A 460 is one report per committee and period whatever its amendments; a 497 or 496 is
+    # its own report.
+    report = (filer_nid, form_type, period_start, period_end) if form_type == "F460" else (filing_nid,)
+    return Filing(
+        id=stable_id(SOURCE, filing_nid),
+        committee_id=stable_id(SOURCE, filer_nid),
+        source=SOURCE,
+        report_id=stable_id(SOURCE, *report),
+        source_filing_id=filing_nid,
+        form_type=form_type,
+        period_start=period_start,
+        period_end=period_end,
+        filed=iso_date(row.get("filing_date")),
+        amendment=amendment_number(row.get("filing_type")),
+        source_url=filing_document_url(row),
+    )
+
+
+def filing_document_url(row):
+    """The filed document (PDF rendering) on NetFile, which hosts SF's e-filings."""
+    number = text(row.get("filing_id_number"))
+    return f"{NETFILE_IMAGE_URL}/{number}" if number else None
+
+
+def contribution_from_row(row):
+    """(filing, contribution) from a pitq-e56w row of money received; None for other rows."""
+    schedule = received_schedule(row.get("form_type"))
+    filing_nid, filer_nid = text(row.get("filing_nid")), text(row.get("filer_nid"))
+    if schedule is None or not filing_nid or not filer_nid:
+        return None
+    tran_id = text(row.get("transaction_id"))
+    last, first = row.get("transaction_last_name"), row.get("transaction_first_name")
+    filing = filing_from_row(row, form_of(schedule))
+    entity_code, entity_code_raw = entity_codes(row.get("entity_code"))
+    contribution = Contribution(
+        id=stable_id(SOURCE, filing_nid, schedule, tran_id),
+        filing_id=filing["id"],
+        committee_id=filing["committee_id"],
+        source=SOURCE,
+        tran_id=tran_id,
+        schedule=schedule,
+        contributor_name=contributor_name(last, first),
+        contributor_first=text(first),
+        contributor_last=text(last),
+        entity_code=entity_code,
+        entity_code_raw=entity_code_raw,
+        city=text(row.get("transaction_city")),
+        state=text(row.get("transaction_state")),
+        zip=text(row.get("transaction_zip")),
+        employer=text(row.get("transaction_employer")),
+        occupation=text(row.get("transaction_occupation")),
+        amount=money(first_value(row, "transaction_amount_1", "calculated_amount")),
+        cumulative_ytd=money(row.get("transaction_amount_2")),
+        date=iso_date(first_value(row, "transaction_date", "calculated_date")),
+        memo=memo_flag(row.get("memo_code")),
+    )
+    return filing, contribution
+
+
+def summaries_from_row(row, filer_nid_of_fppc_id=None):
+    """(filing, [summary lines]) from a 9ggq-m8hp row: one filing_summaries row per line
+    number, column A = this period, column B = calendar year to date. The summary rows name the
+    committee by FPPC id only; `filer_nid_of_fppc_id` gives its filer_nid (for the filing row)."""
+    filing_nid = text(row.get("filing_nid"))
+    if not filing_nid:
+        return None, []
+    form_type = "F" + re.sub(r"\D", "", text(row.get("form_type")) or "460")
+    lines = {}
+    for key, value in row.items():
+        match = SUMMARY_LINE.match(key)
+        if match and money(value) is not None:
+            line, column = match.groups()
+            lines.setdefault(line, {})["amount_period" if column == "a" else "amount_ytd"] = money(value)
+    filer_nid = text(row.get("filer_nid")) or (filer_nid_of_fppc_id or {}).get(text(row.get("fppc_id")))
+    filing = filing_from_row(row, form_type, filer_nid) if filer_nid else None
+    filing_id = stable_id(SOURCE, filing_nid)
+    summaries = [
+        FilingSummary(filing_id=filing_id, form_type=form_type, line=line, **amounts)
+        for line, amounts in sorted(lines.items())
+    ]
+    return filing, summaries
+
+
+def rows_of(response):
+    """The JSON array of a SODA page; a SODA error answer (an object) raises with its message."""
+    data = response.json()
+    if isinstance(data, dict):
+        raise ValueError(f"SODA error: {data.get('message') or data}")
+    return data
+
+
+class FilingsDatasfSpider(RecallSpider):
+    name = "filings_datasf"
+    allowed_domains = ["data.sfgov.org", "127.0.0.1", "localhost"]
+
+    def __init__(self, *args, base_url=None, page_size=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._base_url = base_url
+        self._page_size = int(page_size) if page_size else None
+        self.committees_seen = set()
+        self.filings_seen = set()
+        self.matched_filers = {}  # filer_nid -> Committee
+        self.summaries_requested = False
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_summaries_when_idle, signal=signals.spider_idle)
+        totals.apply_at_end_of_run(crawler, source=SOURCE)
+        return spider
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        enable_backoff(settings)
+
+    @property
+    def config(self):
+        return {**DEFAULTS, **self.watchlist.source_config(self.name)}
+
+    @property
+    def base_url(self):
+        return (self._base_url or self.config["base_url"]).rstrip("/")
+
+    @property
+    def page_size(self):
+        return self._page_size or int(self.config["page_size"])
+
+    def soda_request(self, dataset, where, callback, offset=0):
+        url = soda_url(self.base_url, dataset, where=where, limit=self.page_size, offset=offset)
+        headers = {"Accept": "application/json"}
+        token = self.settings.get("SOCRATA_APP_TOKEN")
+        if token:
+            headers["X-App-Token"] = token
+        return scrapy.Request(
+            url,
+            callback=callback,
+            headers=headers,
+            cb_kwargs={"dataset": dataset, "where": where, "offset": offset},
+        )
+
+    def next_page(self, rows, dataset, where, offset, callback):
+        """The request for the next page, or None after a short page."""
+        if len(rows) < self.page_size:
+            return None
+        return self.soda_request(dataset, where, callback, offset + self.page_size)
+
+    def configured_requests(self):
+        where = committee_name_where(self.watchlist)
+        yield self.soda_request(self.config["filers"], where, self.parse_filers)
+
+    def callback_for_url(self, url):
+        if self.config["filers"] in url:
+            return self.parse_filers
+        if self.config["summaries"] in url:
+            return self.parse_summaries
+        return self.parse_transactions
+
+    def parse_filers(self, response, dataset=None, where=None, offset=0):
+        rows = rows_of(response)
+        for row in rows:
+            committee = committee_from_row(row, self.watchlist, self.name)
+            if committee is None or committee["id"] in self.committees_seen:
+                continue
+            if not committee.get("campaign_id"):
+                continue  # a name that only looked like a match in SoQL's substring search
+            self.committees_seen.add(committee["id"])
+            self.matched_filers[committee["source_id"]] = committee
+            yield committee
+        if dataset is None:
+            return  # a single document (-a url=)
+        next_page = self.next_page(rows, dataset, where, offset, self.parse_filers)
+        if next_page:
+            yield next_page
+        else:
+            yield from self.committee_requests()
+
+    def chunks(self, values):
+        size = int(self.config["ids_per_query"])
+        return [values[start : start + size] for start in range(0, len(values), size)]
+
+    def committee_requests(self):
+        """The transactions of every matched committee, a few committees a query."""
+        for filer_nids in self.chunks(sorted(self.matched_filers)):
+            where = f"{soql_in('filer_nid', filer_nids)} AND {soql_in('form_type', RECEIVED_FORM_TYPES)}"
+            yield self.soda_request(self.config["transactions"], where, self.parse_transactions)
+
+    def request_summaries_when_idle(self):
+        """Summary totals are read once every transaction page is in, so that a filing is
+        stored from its transactions (which carry the filing date) whenever it has any; a
+        filing with only a summary (all contributions unitemized) is stored from the summary."""
+        if self.summaries_requested or not self.matched_filers:
+            return
+        self.summaries_requested = True
+        fppc_ids = sorted({c["fppc_id"] for c in self.matched_filers.values() if c.get("fppc_id")})
+        for chunk in self.chunks(fppc_ids):
+            request = self.soda_request(self.config["summaries"], soql_in("fppc_id", chunk), self.parse_summaries)
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def parse_transactions(self, response, dataset=None, where=None, offset=0):
+        rows = rows_of(response)
+        for row in rows:
+            parsed = contribution_from_row(row)
+            if parsed is None:
+                continue
+            filing, contribution = parsed
+            committee = committee_from_row(row, self.watchlist, self.name)
+            if committee is not None and committee["id"] not in self.committees_seen:
+                self.committees_seen.add(committee["id"])
+                yield committee
+            if filing["id"] not in self.filings_seen:
+                self.filings_seen.add(filing["id"])
+                yield filing
+            if contribution["amount"] is None:
+                self.reject(
+                    f"contribution without an amount: {row.get('transaction_amount_1')!r}",
+                    response=response,
+                    record=row,
+                    item_type="contributions",
+                )
+                continue
+            yield contribution
+        if dataset is not None:
+            next_page = self.next_page(rows, dataset, where, offset, self.parse_transactions)
+            if next_page:
+                yield next_page
+
+    def parse_summaries(self, response, dataset=None, where=None, offset=0):
+        rows = rows_of(response)
+        filer_nid_of_fppc_id = {c["fppc_id"]: nid for nid, c in self.matched_filers.items() if c.get("fppc_id")}
+        for row in rows:
+            filing, summaries = summaries_from_row(row, filer_nid_of_fppc_id)
+            if filing is not None and filing["id"] not in self.filings_seen:
+                self.filings_seen.add(filing["id"])
+                yield filing
+            yield from summaries
+        if dataset is not None:
+            next_page = self.next_page(rows, dataset, where, offset, self.parse_summaries)
+            if next_page:
+                yield next_page

@@ -1,0 +1,280 @@
+"""News about the recall campaigns: feeds, Google News searches and news sitemaps lead to article
+pages; each page is read (crawlers/news_extract.py), kept when it mentions the watchlist
+(crawlers/news_relevance.py), and stored once per story, earlier texts kept as versions
+(crawlers/news_dedup.py).
+
+Incremental: a listed address already fetched is not fetched again unless its listing's date
+(the feed entry's updated date, the sitemap's lastmod) is later than that fetch.
+
+`-a url=` takes an article page, or a feed or sitemap; `-a url_list=PATH` a file of addresses,
+one per line. Pages given this way are stored whether or not they mention the watchlist.
+"""
+
+from dataclasses import asdict
+from pathlib import Path
+
+import scrapy
+
+from crawlers.base import RecallSpider
+from crawlers.items import Article, ArticleMention, ArticleUrl, ArticleVersion
+from crawlers.news_dedup import DUPLICATE, NEW, NEWER, StoryIndex, content_hash, fingerprint, site_of
+from crawlers.news_discovery import (
+    GZIP_MAGIC,
+    clean_url,
+    google_news_queries,
+    google_news_url,
+    parse_feed,
+    parse_sitemap,
+)
+from crawlers.news_extract import extract_article
+from crawlers.news_relevance import MentionFinder
+from recallwatch.ids import stable_id
+from recallwatch.timeutil import utc_now_iso
+
+FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
+SITEMAP_ROOTS = (b"<urlset", b"<sitemapindex")
+
+
+def document_kind(body):
+    """feed, sitemap or page, from the first element of the document."""
+    if body[:2] == GZIP_MAGIC:
+        return "sitemap"
+    start = body[:2048].lstrip().lower()
+    while start.startswith((b"<?", b"<!--", b"<!doctype")) and b">" in start:
+        start = start[start.index(b">") + 1 :].lstrip()
+    if start.startswith(FEED_ROOTS):
+        return "feed"
+    if start.startswith(SITEMAP_ROOTS):
+        return "sitemap"
+    return "page"
+
+
+def listing_urls(response, listing):
+    """Every address the page was reached under: as listed, through redirects, as fetched."""
+    listed = [listing["url"]] if listing else []
+    urls = [*listed, *response.request.meta.get("redirect_urls", []), response.url]
+    return list(dict.fromkeys(u if u.startswith("file:") else clean_url(u) for u in urls))
+
+
+class NewsSpider(RecallSpider):
+    name = "news"
+
+    def __init__(self, *args, url_list=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url_list = url_list
+        self._stories = None
+        self._mentions = None
+
+    # --- what to read ---
+
+    async def start(self):
+        if self.url_list:
+            for url in Path(self.url_list).read_text(encoding="utf-8").split():
+                if not url.startswith("#"):
+                    yield self.document_request(url)
+        else:
+            async for request in super().start():
+                yield request
+
+    def callback_for_url(self, url):
+        return self.parse_document
+
+    def document_request(self, url):
+        return scrapy.Request(url, callback=self.parse_document, dont_filter=True)
+
+    def configured_requests(self):
+        for source in self.watchlist.feeds:
+            kind = source.get("kind", "feed")
+            if kind == "google_news":
+                yield self.google_news_request(source["query"])
+            elif kind == "sitemap":
+                yield scrapy.Request(source["url"], callback=self.parse_sitemap)
+            else:
+                yield scrapy.Request(source["url"], callback=self.parse_feed)
+        for query in google_news_queries(self.watchlist):
+            yield self.google_news_request(query)
+
+    def google_news_request(self, query):
+        return scrapy.Request(google_news_url(query), callback=self.parse_feed, cb_kwargs={"via": "google_news"})
+
+    # --- shared state, built on first use (the database is open once the run has started) ---
+
+    @property
+    def stories(self):
+        if self._stories is None:
+            self._stories = StoryIndex.from_database(self.run.db)
+        return self._stories
+
+    @property
+    def mentions(self):
+        if self._mentions is None:
+            db = self.run.db
+            committees = db.execute(
+                "select id, name, campaign_id from committees where campaign_id is not null"
+            ).fetchall()
+            self._mentions = MentionFinder(self.watchlist, committees)
+        return self._mentions
+
+    def outlet_of(self, url):
+        """(curated outlet name, time zone) of the site an address belongs to, from the watchlist."""
+        site = site_of(url)
+        for source in self.watchlist.feeds:
+            if source.get("url") and source.get("outlet") and site_of(source["url"]) == site:
+                return source["outlet"], source.get("timezone")
+        return None, None
+
+    # --- listings ---
+
+    def parse_document(self, response):
+        """A document given by hand: a feed, a sitemap or an article page."""
+        kind = document_kind(response.body)
+        if kind == "feed":
+            yield from self.parse_feed(response)
+        elif kind == "sitemap":
+            yield from self.parse_sitemap(response)
+        else:
+            yield from self.parse_article(response, listing=None, always_keep=True)
+
+    def parse_feed(self, response, via="feed"):
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        listings, problem = parse_feed(response.body, response.url, via=via, content_type=content_type)
+        if problem:
+            self.reject(problem, response=response)
+        yield from self.follow(listings)
+
+    def parse_sitemap(self, response):
+        children, listings = parse_sitemap(response.body, response.url)
+        if not children and not listings:
+            self.reject("not a sitemap, or an empty one", response=response)
+        for child in children:
+            yield scrapy.Request(response.urljoin(child), callback=self.parse_sitemap)
+        yield from self.follow(listings)
+
+    def follow(self, listings):
+        stats = self.crawler.stats
+        for listing in listings:
+            stats.inc_value("news/listings")
+            if self.read_since_listed(listing):
+                stats.inc_value("news/skipped_unchanged")
+                yield from self.sighting(listing)
+                continue
+            yield scrapy.Request(listing.url, callback=self.parse_article, cb_kwargs={"listing": asdict(listing)})
+
+    def read_since_listed(self, listing):
+        """True when this address was fetched after the date its listing gives (or ever, when the
+        listing gives no date): the page has not changed since we read it."""
+        last_fetch = next(
+            self.run.db.query(
+                "select max(last_seen) as at from fetches where url = ? and spider = ? and status < 400",
+                [listing.url, self.name],
+            ),
+            {},
+        ).get("at")
+        if not last_fetch:
+            return False
+        return listing.updated is None or listing.updated <= last_fetch
+
+    def sighting(self, listing):
+        """A stored story listed again: its listing row is refreshed (nothing is fetched)."""
+        article_id = self.stories.by_url.get(listing.url)
+        if article_id:
+            yield ArticleUrl(
+                url=listing.url,
+                article_id=article_id,
+                via=listing.via,
+                listed_in=listing.listed_in,
+                listed_updated=listing.updated,
+            )
+
+    # --- article pages ---
+
+    def parse_article(self, response, listing=None, always_keep=False):
+        stats = self.crawler.stats
+        curated_outlet, timezone = self.outlet_of(response.url)
+        page = extract_article(
+            response.text,
+            response.url,
+            outlet=curated_outlet,
+            timezone=timezone,
+            fallback_title=(listing or {}).get("title"),
+            fallback_published=(listing or {}).get("updated"),
+        )
+        if page is None or not page.text or not page.title:
+            self.reject("no article title or text found in the page", response=response)
+            return
+        mentions = self.mentions.find(" ".join(filter(None, [page.title, page.description, page.text])), page.published)
+        if not mentions and not always_keep:
+            stats.inc_value("news/discarded_off_topic")
+            self.logger.debug("Off-topic, not stored: %s", response.url)
+            return
+        row = self.article_row(page, listing, site_outlet=(listing or {}).get("outlet"))
+        urls = [page.url, *listing_urls(response, listing)]
+        decision = self.stories.decide(row, urls)
+        article_id = decision.article_id or stable_id(page.url)
+        now = utc_now_iso()
+        if decision.kind in (NEW, NEWER):
+            if decision.kind == NEWER:
+                stats.inc_value("news/edits")
+                yield self.version(decision.stored, superseded_at=now)
+            if page.paywalled:
+                stats.inc_value("news/paywalled")
+            yield Article(id=article_id, **row)
+            self.stories.remember({"id": article_id, **row}, urls)
+        else:
+            if decision.kind == DUPLICATE:
+                stats.inc_value("news/duplicates")
+            else:
+                stats.inc_value("news/older_versions")
+                yield self.version({"id": article_id, **row}, superseded_at=now)
+            self.stories.remember(decision.stored, urls)
+        yield from self.url_items(article_id, page.url, urls, listing)
+        for entity_type, entity_id in mentions:
+            yield ArticleMention(article_id=article_id, entity_type=entity_type, entity_id=entity_id)
+
+    def article_row(self, page, listing, site_outlet=None):
+        return {
+            "url": page.url,
+            "outlet": page.outlet or site_outlet or site_of(page.url),
+            "title": page.title,
+            "author": "; ".join(page.authors) or None,
+            "published": page.published,
+            "modified": page.modified,
+            "text": page.text,
+            "description": page.description,
+            "section": page.section,
+            "language": page.language,
+            "paywalled": int(page.paywalled),
+            "content_hash": content_hash(page.text),
+            "fingerprint": fingerprint(page.text),
+            "discovered_via": (listing or {}).get("via", "url"),
+        }
+
+    @staticmethod
+    def version(row, superseded_at):
+        return ArticleVersion(
+            article_id=row["id"],
+            content_hash=row["content_hash"],
+            url=row["url"],
+            title=row["title"],
+            author=row.get("author"),
+            published=row.get("published"),
+            modified=row.get("modified"),
+            text=row["text"],
+            superseded_at=superseded_at,
+        )
+
+    @staticmethod
+    def url_items(article_id, canonical, urls, listing):
+        listing = listing or {}
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                continue
+            is_listed = url == listing.get("url")
+            via = "canonical" if url == canonical else listing.get("via") if is_listed else "page"
+            yield ArticleUrl(
+                url=url,
+                article_id=article_id,
+                via=via,
+                listed_in=listing.get("listed_in") if is_listed else None,
+                listed_updated=listing.get("updated") if is_listed else None,
+            )

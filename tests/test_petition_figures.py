@@ -1,0 +1,182 @@
+"""The petition figures read from a release's text (crawlers/petition_figures.py): wordings of
+several registrars and years, the arithmetic checks, and the numbers that are not counts."""
+
+import pytest
+
+from crawlers.items import PetitionCount
+from crawlers.petition_figures import (
+    RESULTS,
+    STAGES,
+    projected_valid,
+    projection_result,
+    read_petition_report,
+    read_sentence,
+    sentences,
+    stated_result,
+)
+from tests.crawl import FIXTURES
+from tests.registrar_helpers import figures
+
+
+def report_of(name):
+    """A text fixture: first line the headline, the rest the release."""
+    title, _, body = (FIXTURES / "petition_figures" / name).read_text(encoding="utf-8").partition("\n")
+    return read_petition_report(body, title)
+
+
+def fields_read(sentence):
+    return {name: value for name, value, _ in read_sentence(sentence) if name}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Of those, 520,050 signatures were found to be valid and 195,783 were determined to be invalid.",
+         {"valid": 520050, "invalid": 195783}),
+        ("The petition required 566,857 valid signatures to qualify for the ballot.", {"required": 566857}),
+        ("Proponents may now circulate the petition; 579,062 valid signatures are required.", {"required": 579062}),
+        ("The proponents needed a minimum of 73195 valid signatures.", {"required": 73195}),
+        ("The total number of signatures disqualified was 48,617.", {"invalid": 48617}),
+        ("The number of valid signatures on the petition is 74,757.", {"valid": 74757}),
+        ("It consisted of 43,316 face-value signatures.", {"submitted": 43316}),
+        ("Proponents turned in 715833 signatures.", {"submitted": 715833}),
+        ("A total of 715,833 signatures were examined.", {"examined": 715833}),
+        ("Of the 35,793 signatures in the random sample (5% of the 715,833 signatures filed), 27,983 were valid.",
+         {"sampled": 35793, "submitted": 715833, "valid": 27983}),
+        ("Valid signatures needed to qualify: 566,857", {"required": 566857}),
+        ("Invalid signatures in the sample: 7,810", {"invalid": 7810}),
+        ("Number of signatures found not sufficient: 195,783.", {"invalid": 195783}),
+        ("The petition fell 46,807 signatures short.", {"shortfall": 46807}),
+        ("812 of the sampled signatures were found valid, a projection of 16,235 valid signatures.",
+         {"valid": 812, "projected": 16235}),
+    ],
+)  # fmt: skip
+def test_a_figure_is_recognised_by_its_words_not_its_position(sentence, expected):
+    assert fields_read(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It fails when the projection is below 90%, fewer than 25,510 valid signatures in the sample.",
+        "Had the number exceeded 31,179, the check would have stopped.",
+        "Verification must be completed by August 17, 2022, under Elections Code §11225.",
+        "Proposition H (recall of District Attorney Chesa Boudin): Yes 122,423 votes (55.03%).",
+        "The recall campaign said it gathered more than 700,000 signatures.",
+        "1 Dr. Carlton B. Goodlett Place, City Hall, Room 48, San Francisco, CA 94102, (415) 554-4375",
+    ],
+)
+def test_numbers_that_are_not_stated_counts_are_left_out(sentence):
+    assert fields_read(sentence) == {}
+
+
+@pytest.mark.parametrize(
+    "sentence, result",
+    [
+        ("Today the Department certified that the petition contains a sufficient number of valid signatures.",
+         "sufficient"),
+        ("The petition has failed to meet the sufficiency requirements and no further action shall be taken.",
+         "insufficient"),
+        ("The Certificate of Insufficiency has been issued.", "insufficient"),
+        ("Every signature on the petition will now be examined in a full count.", "full count required"),
+        ("The random sample is not sufficient to determine whether the threshold has been met.", "full count required"),
+        ("The petition is insufficient and no full count will be made.", "insufficient"),
+        ("If the sampling shows more than 110 percent, the elections official shall certify the petition to be "
+         "sufficient.", None),
+        ("A petition is certified as sufficient without a full count when the sample projects more than 110%.", None),
+        ("If the petition qualifies, the recall could appear on the November ballot.", None),
+        ("Number of signatures found sufficient: 520,050.", None),
+    ],
+)  # fmt: skip
+def test_the_stated_outcome_skips_conditions_rules_and_labels(sentence, result):
+    assert stated_result(sentence) == result
+
+
+def test_sentences_do_not_break_after_abbreviations():
+    text = "NORWALK, Calif. – Dean C. Logan said the RR/CC finished. It took 5 p.m. Monday to count 715,833 signatures."
+    assert sentences(text) == [
+        "NORWALK, Calif. – Dean C. Logan said the RR/CC finished.",
+        "It took 5 p.m. Monday to count 715,833 signatures.",
+    ]
+
+
+def test_projection_follows_the_regulation_formula():
+    # 27,983 / 35,793 = 78.18%; 715,833 x 78.18% = 559,638.24, rounded up
+    assert projected_valid(715833, 35793, 27983) == 559639
+    assert projection_result(559639, 566857) == "full count required"
+    assert projection_result(623544, 566857) == "sufficient"  # above 110%
+    assert projection_result(510171, 566857) == "insufficient"  # below 90%
+
+
+def test_stages_and_results_are_the_ones_the_table_accepts():
+    assert set(STAGES) == set(PetitionCount.fields["stage"]["enum"])
+    assert set(RESULTS) == set(PetitionCount.fields["result"]["enum"]) - {None}
+
+
+def test_another_county_full_count_with_a_figure_written_as_a_percentage_of_required():
+    report = report_of("sonoma_full_count.txt")
+    assert report.stage == "full count"
+    assert figures(report) == {"submitted": 43316, "valid": 32128, "required": 30056}
+    assert report.result == "sufficient"
+    assert report.problems == []
+
+
+def test_another_county_full_count_without_thousands_separators():
+    report = report_of("alameda_full_count.txt")
+    assert figures(report) == {"submitted": 123374, "valid": 74757, "invalid": 48617, "required": 73195}
+    assert report.result == "sufficient"
+    assert report.problems == []  # 74,757 + 48,617 = 123,374
+
+
+def test_a_sample_below_90_percent_is_insufficient_without_a_full_count():
+    report = report_of("sample_below_90_fictional.txt")
+    assert report.stage == "random sample"
+    assert figures(report) == {"submitted": 26210, "sampled": 1311, "valid": 812, "projected": 16235, "required": 22000}
+    assert report.result == "insufficient"
+    assert report.problems == []
+
+
+def test_a_breakdown_written_as_one_sentence():
+    report = read_petition_report(
+        "The full count of the recall petition is complete: 520,050 signatures were valid and 195,783 were "
+        "invalid, against 566,857 required. Of the invalid signatures, 88,464 were not registered, 43,593 were "
+        "duplicates, 32,187 had a different address and 31,539 were invalid for other reasons."
+    )
+    assert [(reason.reason, reason.count) for reason in report.reasons] == [
+        ("not registered", 88464),
+        ("duplicates", 43593),
+        ("a different address", 32187),
+        ("invalid for other reasons", 31539),
+    ]
+    assert figures(report)["invalid"] == 195783
+    assert report.problems == []
+
+
+def test_a_stated_result_the_figures_contradict_is_a_problem():
+    report = read_petition_report(
+        "The random sample of the recall petition is complete. Of a random sample of 1,250 signatures, 900 were "
+        "found valid; the petition was filed with 25,000 signatures and needs 20,000 valid signatures. The "
+        "petition is insufficient."
+    )
+    assert report.result == "insufficient"
+    assert report.problems == [
+        "the release says “insufficient”, but a projection of 18,000 valid signatures is 90.00% of the 20,000 "
+        "required, which makes it “full count required” (Elections Code §11225: above 110% sufficient, below 90% "
+        "insufficient)"
+    ]
+
+
+def test_a_wrong_shortfall_and_two_values_for_one_figure_are_problems():
+    report = read_petition_report(
+        "The full count of the recall petition found 520,050 valid signatures of 566,857 required, 46,708 "
+        "signatures short. A later count found 521,050 valid signatures."
+    )
+    assert figures(report)["valid"] == 520050
+    assert report.problems[0].startswith("two different figures for valid: 520,050")
+    assert "required − valid = 566,857 − 520,050 = 46,807" in report.problems[1]
+    assert "shortfall of 46,708" in report.problems[1]
+
+
+def test_a_text_about_no_recall_petition_has_no_report():
+    assert read_petition_report("The RR/CC is recruiting 3,000 election workers for 640 Vote Centers.") is None
+    assert read_petition_report("Recall election results: Yes 122,423 votes; No 100,034 votes.") is None
