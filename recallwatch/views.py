@@ -6,11 +6,12 @@
 - total_raised_summary: the sum of line 5 ("total contributions received", which includes the
   unitemized contributions under $100 that no itemized row shows), column A (this period), over
   the committee's current (latest amendment) Form 460 filings;
-- late_not_in_summary: late-report contributions (Form 497 / 496 part 3) that no current Form 460
-  covers (filed after the last one, or whose 460 is not in the source), so are in no summary;
+- late_after_summary: late-report contributions (Form 497 / 496 part 3) that no current Form 460
+  covers (made after the last one's period, or whose 460 is not in the source), so are in no
+  summary;
 - itemized_total: the sum of the committee's itemized contributions that count (current = 1,
   counted = 1; see recallwatch/totals.py);
-- total_raised: total_raised_summary + late_not_in_summary when the source has summary pages,
+- total_raised: total_raised_summary + late_after_summary when the source has summary pages,
   else itemized_total; which_source_label says which.
 """
 
@@ -46,7 +47,7 @@ SELECT committees.id AS committee_id,
        committees.position,
        summary.total_raised_summary,
        itemized.itemized_total,
-       CASE WHEN summary.total_raised_summary IS NOT NULL THEN itemized.late_total END AS late_not_in_summary,
+       CASE WHEN summary.total_raised_summary IS NOT NULL THEN itemized.late_total END AS late_after_summary,
        CASE
            WHEN summary.total_raised_summary IS NOT NULL
                THEN ROUND(summary.total_raised_summary + COALESCE(itemized.late_total, 0), 2)
@@ -54,7 +55,7 @@ SELECT committees.id AS committee_id,
        END AS total_raised,
        CASE
            WHEN summary.total_raised_summary IS NOT NULL
-               THEN 'Form 460 summary line 5 (latest amendments) + late reports no Form 460 covers'
+               THEN 'Form 460 summary line 5 (latest amendments) + late reports after it'
            WHEN itemized.itemized_total IS NOT NULL
                THEN 'itemized contributions only (no summary page in this source)'
            ELSE 'no contributions filed'

@@ -245,7 +245,7 @@ def test_total_raised_comes_from_the_latest_summary_line_5_with_the_itemized_tot
 
     assert row["total_raised_summary"] == 12500  # amended Q1 (10,000) + Q2 (2,500)
     assert row["itemized_total"] == 12500  # 9,500 + 2,000 + the late July 1,000
-    assert row["late_not_in_summary"] == 1000
+    assert row["late_after_summary"] == 1000
     assert row["total_raised"] == 13500
     assert row["which_source_label"].startswith("Form 460 summary line 5")
 
