@@ -5,6 +5,7 @@ shows up the morning after as a field that went from filled to empty."""
 from itemadapter import ItemAdapter
 
 from crawlers.items import RecordItem
+from recallwatch.batch import RecordBatch
 
 
 class FieldCoveragePipeline:
@@ -24,4 +25,9 @@ class FieldCoveragePipeline:
                 value = adapter.get(field_name)
                 state = "empty" if value is None or value == "" else "filled"
                 self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/{state}")
+        elif isinstance(item, RecordBatch):
+            for field_name, column in zip(item.fields, item.columns(), strict=True):
+                empty = column.count(None) + column.count("")
+                self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/filled", len(column) - empty)
+                self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/empty", empty)
         return item

@@ -6,8 +6,11 @@ spider's job."""
 import re
 
 from crawlers.items import RecordItem
+from recallwatch.batch import RecordBatch
 
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# In a column's values joined by "\n": a value with outer whitespace (or holding a line break)
+OUTER_SPACE = re.compile(r"(?m)^\s|\s$")
 UPPERCASE_FIELDS = {"entity_code", "state", "schedule", "form_type"}
 
 
@@ -26,10 +29,42 @@ def normalize_value(name, meta, value):
     return value
 
 
+def column_is_normal(name, meta, column):
+    """True when normalize_value would leave every value of the column as it is: one scan of the
+    joined column instead of a call per value (bulk exports are mostly clean already)."""
+    strings = [value for value in column if type(value) is str]
+    if strings:
+        if "" in strings:
+            return False
+        joined = "\n".join(strings)
+        if CONTROL_BYTES.search(joined) or OUTER_SPACE.search(joined):
+            return False
+        if name in UPPERCASE_FIELDS and joined != joined.upper():
+            return False
+    if "number" in meta.get("type", ()):
+        return all(round(value, 2) == value for value in column if type(value) is float)
+    return True
+
+
+def normalize_batch(batch):
+    """The same rules for every row of a RecordBatch, column by column."""
+    columns = batch.columns()
+    changed = False
+    for index, name in enumerate(batch.fields):
+        meta = batch.item_class.fields[name]
+        if not column_is_normal(name, meta, columns[index]):
+            columns[index] = [normalize_value(name, meta, value) for value in columns[index]]
+            changed = True
+    if changed:
+        batch.set_columns(columns)
+
+
 class NormalizePipeline:
     def process_item(self, item):
         if isinstance(item, RecordItem):
             for name, meta in item.fields.items():
                 if name in item:
                     item[name] = normalize_value(name, meta, item[name])
+        elif isinstance(item, RecordBatch):
+            normalize_batch(item)
         return item

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from itemadapter import ItemAdapter
 
+from recallwatch.batch import RecordBatch
 from recallwatch.provenance import DocumentDone
 from recallwatch.run import Run
 
@@ -26,6 +27,9 @@ class StorePipeline:
     def process_item(self, item):
         if isinstance(item, DocumentDone):
             self.completed_fetches.append(item)
+            return item
+        if isinstance(item, RecordBatch):
+            self.store_batch(item)
             return item
         self.pending[item.table].append(ItemAdapter(item).asdict())
         self.keys[item.table] = item.key
@@ -50,6 +54,20 @@ class StorePipeline:
                 db["fetches"].update(done["fetch_id"], {"complete": 1, "links": done["links"]})
         self.pending.clear()
         self.completed_fetches.clear()
+
+    def store_batch(self, batch):
+        """A RecordBatch in one transaction: one prepared upsert, executed for every row."""
+        key = batch.item_class.key
+        columns = [*batch.fields, "fetch_id"]
+        updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column not in key)
+        statement = (
+            f"INSERT INTO [{batch.table}] ({', '.join(f'[{column}]' for column in columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+        )
+        fetch_id = (batch.fetch_id,)
+        with self.run.db.atomic():
+            self.run.db.conn.executemany(statement, (row + fetch_id for row in batch.rows))
+        self.run.items_stored += len(batch.rows)
 
     def close_spider(self):
         self.flush()

@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 
 from crawlers.items import RecordItem
+from recallwatch.batch import RecordBatch
 from recallwatch.provenance import DocumentDone
 from recallwatch.run import Run
 
@@ -68,6 +69,28 @@ def problems(item):
     return found
 
 
+# The Python types that certainly satisfy each JSON Schema type (the per-row check decides the rest).
+CERTAIN_TYPES = {"string": {str}, "integer": {int}, "number": {int, float}, "null": {type(None)}}
+
+
+def column_is_valid(meta, column):
+    """True when every value of the column certainly passes its field's rules: a few scans of
+    the column instead of a JSON Schema check per row. False means: look at each row."""
+    allowed = meta.get("type", ["string", "null"])
+    allowed = [allowed] if isinstance(allowed, str) else allowed
+    certain = set().union(*(CERTAIN_TYPES[json_type] for json_type in allowed))
+    if not set(map(type, column)) <= certain:
+        return False
+    if meta.get("required") and None in column:
+        return False
+    if meta.get("enum") and not set(column) <= set(meta["enum"]):
+        return False
+    kind = meta.get("kind")
+    if kind:
+        return all(check_kind(kind, value) is None for value in set(column) if isinstance(value, str))
+    return True
+
+
 class ValidatePipeline:
     def __init__(self, crawler):
         self.run = Run.of(crawler)
@@ -79,6 +102,8 @@ class ValidatePipeline:
     def process_item(self, item):
         if isinstance(item, DocumentDone):
             return item
+        if isinstance(item, RecordBatch):
+            return self.validate_batch(item)
         if not isinstance(item, RecordItem):
             reason = f"unknown item type {type(item).__name__}"
             self.run.reject(reason, item=dict(item) if isinstance(item, dict) else repr(item))
@@ -96,3 +121,26 @@ class ValidatePipeline:
             )
             raise DropItem(f"invalid {item.table}: {reason}")
         return item
+
+    def validate_batch(self, batch):
+        """Every row of a RecordBatch under the same rules; invalid rows are rejected one by one
+        (with the same reasons as items) and leave the batch."""
+        fields = batch.item_class.fields
+        doubtful = [
+            name
+            for name, column in zip(batch.fields, batch.columns(), strict=True)
+            if not column_is_valid(fields[name], column)
+        ]
+        missing = [name for name, meta in fields.items() if meta.get("required") and name not in batch.fields]
+        if doubtful or missing:
+            valid_rows = []
+            for row in batch.rows:
+                try:
+                    self.process_item(batch.item(row))
+                    valid_rows.append(row)
+                except DropItem:
+                    pass
+            batch.rows = valid_rows
+        if not batch.rows:
+            raise DropItem(f"no valid {batch.table} in the batch")
+        return batch
