@@ -161,3 +161,14 @@ def test_a_row_with_the_wrong_field_count_is_a_problem_with_its_text():
     number, problem = next(rows)
     assert isinstance(problem, RowProblem)
     assert problem.args == ("T_CD line 3: 3 fields, the header has 2", "1\t2\t3")
+
+
+def test_the_snapshot_replays_the_watchlist_committee_only(tmp_path):
+    result = crawl("filings_calaccess", tmp_path)
+    assert result.returncode == 0, result.output
+    assert result.last_run("filings_calaccess")["status"] == "ok"
+    rows = list(result.db.query("select * from committee_totals"))
+    assert [(row["source_id"], row["campaign_id"], row["position"]) for row in rows] == [
+        ("1449401", "gascon-recall-2022", "support")
+    ]  # the parks committee and the lobbying firm are not followed
+    assert (rows[0]["total_raised_summary"], rows[0]["late_after_summary"]) == (71650, 40000)

@@ -420,5 +420,143 @@ def build_netfile_exports():
         record("filings_netfile_export", NETFILE_URL.format(agency=agency, year=year), body, "application/zip")
 
 
+# CAL-ACCESS: the real headers of the tables the spider reads (../shared/samples/FIELDS.md)
+CALACCESS_HEADERS = {
+    "FILERNAME_CD": (
+        "XREF_FILER_ID FILER_ID FILER_TYPE STATUS EFFECT_DT NAML NAMF NAMT NAMS ADR1 ADR2 CITY ST ZIP4 PHON FAX EMAIL"
+    ),
+    "FILER_FILINGS_CD": (
+        "FILER_ID FILING_ID PERIOD_ID FORM_ID FILING_SEQUENCE FILING_DATE STMNT_TYPE STMNT_STATUS SESSION_ID "
+        "USER_ID SPECIAL_AUDIT FINE_AUDIT RPT_START RPT_END RPT_DATE FILING_TYPE"
+    ),
+    "CVR_CAMPAIGN_DISCLOSURE_CD": (
+        "FILING_ID AMEND_ID REC_TYPE FORM_TYPE FILER_ID ENTITY_CD FILER_NAML FILER_NAMF FILER_NAMT FILER_NAMS "
+        "REPORT_NUM RPT_DATE STMT_TYPE LATE_RPTNO FROM_DATE THRU_DATE ELECT_DATE FILER_CITY FILER_ST "
+        "FILER_ZIP4 FILER_PHON FILER_FAX FILE_EMAIL MAIL_CITY MAIL_ST MAIL_ZIP4 TRES_NAML TRES_NAMF TRES_NAMT "
+        "TRES_NAMS TRES_CITY TRES_ST TRES_ZIP4 TRES_PHON TRES_FAX TRES_EMAIL CMTTE_TYPE CONTROL_YN SPONSOR_YN "
+        "PRIMFRM_YN BRDBASE_YN AMENDEXP_1 AMENDEXP_2 AMENDEXP_3 RPT_ATT_CB CMTTE_ID REPORTNAME RPTFROMDT "
+        "RPTTHRUDT EMPLBUS_CB BUS_NAME BUS_CITY BUS_ST BUS_ZIP4 BUS_INTER BUSACT_CB BUSACTVITY ASSOC_CB "
+        "ASSOC_INT OTHER_CB OTHER_INT CAND_NAML CAND_NAMF CAND_NAMT CAND_NAMS CAND_CITY CAND_ST CAND_ZIP4 "
+        "CAND_PHON CAND_FAX CAND_EMAIL BAL_NAME BAL_NUM BAL_JURIS OFFICE_CD OFFIC_DSCR JURIS_CD JURIS_DSCR "
+        "DIST_NO OFF_S_H_CD SUP_OPP_CD EMPLOYER OCCUPATION SELFEMP_CB BAL_ID CAND_ID"
+    ),
+    "SMRY_CD": ("FILING_ID AMEND_ID LINE_ITEM REC_TYPE FORM_TYPE AMOUNT_A AMOUNT_B AMOUNT_C ELEC_DT"),
+    "RCPT_CD": (
+        "FILING_ID AMEND_ID LINE_ITEM REC_TYPE FORM_TYPE TRAN_ID ENTITY_CD CTRIB_NAML CTRIB_NAMF CTRIB_NAMT "
+        "CTRIB_NAMS CTRIB_CITY CTRIB_ST CTRIB_ZIP4 CTRIB_EMP CTRIB_OCC CTRIB_SELF TRAN_TYPE RCPT_DATE "
+        "DATE_THRU AMOUNT CUM_YTD CUM_OTH CTRIB_DSCR CMTE_ID TRES_NAML TRES_NAMF TRES_NAMT TRES_NAMS "
+        "TRES_CITY TRES_ST TRES_ZIP4 INTR_NAML INTR_NAMF INTR_NAMT INTR_NAMS INTR_CITY INTR_ST INTR_ZIP4 "
+        "INTR_EMP INTR_OCC INTR_SELF CAND_NAML CAND_NAMF CAND_NAMT CAND_NAMS OFFICE_CD OFFIC_DSCR JURIS_CD "
+        "JURIS_DSCR DIST_NO OFF_S_H_CD BAL_NAME BAL_NUM BAL_JURIS SUP_OPP_CD MEMO_CODE MEMO_REFNO BAKREF_TID "
+        "XREF_SCHNM XREF_MATCH INT_RATE INTR_CMTEID"
+    ),
+    "S497_CD": (
+        "FILING_ID AMEND_ID LINE_ITEM REC_TYPE FORM_TYPE TRAN_ID ENTITY_CD ENTY_NAML ENTY_NAMF ENTY_NAMT "
+        "ENTY_NAMS ENTY_CITY ENTY_ST ENTY_ZIP4 CTRIB_EMP CTRIB_OCC CTRIB_SELF ELEC_DATE CTRIB_DATE DATE_THRU "
+        "AMOUNT CMTE_ID CAND_NAML CAND_NAMF CAND_NAMT CAND_NAMS OFFICE_CD OFFIC_DSCR JURIS_CD JURIS_DSCR "
+        "DIST_NO OFF_S_H_CD BAL_NAME BAL_NUM BAL_JURIS MEMO_CODE MEMO_REFNO BAL_ID CAND_ID SUP_OFF_CD "
+        "SUP_OPP_CD"
+    ),
+}
+# A state-registered committee (sample) backing the 2022 Gascón recall, and one the watchlist
+# does not follow (a scheduled run leaves it out).
+CALACCESS_FILERS = [
+    ("1449401", "RECIPIENT COMMITTEE", "1/10/2022",
+     "Californians for Prosecutor Accountability, Recall Gascón 2022 (sample data)"),
+    ("1449499", "RECIPIENT COMMITTEE", "3/2/2015", "Sample Statewide Parks Bond Committee (sample data)"),
+    ("1449498", "LOBBYIST", "3/2/2015", "Sample Lobbying Firm (sample data)"),
+]  # fmt: skip
+# (filing id, amendment, form, filer, from, thru, filed)
+CALACCESS_FILINGS = [
+    ("9100001", 0, "F460", "1449401", "1/1/2022", "3/31/2022", "4/29/2022"),
+    ("9100001", 1, "F460", "1449401", "1/1/2022", "3/31/2022", "5/20/2022"),
+    ("9100002", 0, "F497", "1449401", "", "", "6/3/2022"),
+    ("9100003", 0, "F460", "1449499", "1/1/2022", "6/30/2022", "7/29/2022"),
+]
+# (filing id, amendment, line, schedule, donor, date, amount, cumulative, memo)
+CALACCESS_RECEIPTS = [
+    ("9100001", 0, 1, "A", "zebulon", "2/14/2022", 50000, 50000, ""),
+    ("9100001", 0, 2, "A", "party", "3/8/2022", 15000, 15000, ""),
+    ("9100001", 1, 1, "A", "zebulon", "2/14/2022", 50000, 50000, ""),
+    ("9100001", 1, 2, "A", "party", "3/8/2022", 15000, 15000, ""),
+    ("9100001", 1, 3, "A", "ada", "3/30/2022", 1000, 1000, ""),
+    ("9100001", 1, 4, "C", "quinn", "3/12/2022", 2500, 2500, ""),
+    ("9100003", 0, 1, "A", "rowan", "2/2/2022", 300, 300, ""),
+]
+CALACCESS_LATE = [("9100002", 0, 1, "F497P1", "examplar", "6/2/2022", 40000)]
+
+
+def calaccess_table(table, rows):
+    """A table as CAL-ACCESS writes it: tab-separated, CRLF, no quoting, empty columns kept."""
+    header = CALACCESS_HEADERS[table].split()
+    lines = ["\t".join(header)]
+    for row in rows:
+        lines.append("\t".join(str(row.get(name, "")) for name in header))
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def calaccess_export():
+    def day(text):
+        return f"{text} 12:00:00 AM" if text else ""
+
+    names = [{"XREF_FILER_ID": f, "FILER_ID": f, "FILER_TYPE": t, "STATUS": "ACTIVE", "EFFECT_DT": d, "NAML": n}
+             for f, t, d, n in CALACCESS_FILERS]  # fmt: skip
+    filer_names = {f: n for f, _, _, n in CALACCESS_FILERS}
+    covers = [
+        {"FILING_ID": i, "AMEND_ID": a, "REC_TYPE": "CVR", "FORM_TYPE": form, "FILER_ID": f,
+         "FILER_NAML": filer_names[f], "RPT_DATE": day(filed), "FROM_DATE": day(start), "THRU_DATE": day(end),
+         "CMTTE_TYPE": "R", "STMT_TYPE": "qt" if form == "F460" else ""}
+        for i, a, form, f, start, end, filed in CALACCESS_FILINGS
+    ]  # fmt: skip
+    filer_filings = [
+        {"FILER_ID": f, "FILING_ID": i, "FORM_ID": form, "FILING_SEQUENCE": a, "FILING_DATE": day(filed),
+         "RPT_START": day(start), "RPT_END": day(end)}
+        for i, a, form, f, start, end, filed in CALACCESS_FILINGS
+    ]  # fmt: skip
+    summaries = []
+    for filing, amendment, form, _filer, *_ in CALACCESS_FILINGS:
+        if form != "F460":
+            continue
+        rows = [r for r in CALACCESS_RECEIPTS if r[0] == filing and r[1] == amendment]
+        monetary = sum(r[6] for r in rows if r[3] == "A") + 3150  # + unitemized gifts under $100
+        nonmonetary = sum(r[6] for r in rows if r[3] == "C")
+        for line, amount in (("1", monetary), ("3", monetary), ("4", nonmonetary), ("5", monetary + nonmonetary)):
+            summaries.append({"FILING_ID": filing, "AMEND_ID": amendment, "LINE_ITEM": line, "REC_TYPE": "SMRY",
+                              "FORM_TYPE": "F460", "AMOUNT_A": amount, "AMOUNT_B": amount})  # fmt: skip
+    receipts = []
+    for filing, amendment, line, schedule, donor, when, amount, cumulative, memo in CALACCESS_RECEIPTS:
+        code, last, first, city, zip_code, employer, occupation = DONORS[donor]
+        receipts.append({
+            "FILING_ID": filing, "AMEND_ID": amendment, "LINE_ITEM": line, "REC_TYPE": "RCPT", "FORM_TYPE": schedule,
+            "TRAN_ID": f"RC{filing[-2:]}{line}", "ENTITY_CD": code.lower() if donor == "ada" else code,
+            "CTRIB_NAML": last, "CTRIB_NAMF": first, "CTRIB_CITY": city, "CTRIB_ST": "CA", "CTRIB_ZIP4": zip_code,
+            "CTRIB_EMP": employer, "CTRIB_OCC": occupation, "RCPT_DATE": day(when), "AMOUNT": amount,
+            "CUM_YTD": cumulative, "MEMO_CODE": memo,
+        })  # fmt: skip
+    late_rows = []
+    for filing, amendment, line, form, donor, when, amount in CALACCESS_LATE:
+        code, last, first, city, zip_code, employer, occupation = DONORS[donor]
+        late_rows.append({
+            "FILING_ID": filing, "AMEND_ID": amendment, "LINE_ITEM": line, "REC_TYPE": "S497", "FORM_TYPE": form,
+            "TRAN_ID": f"L{filing[-2:]}{line}", "ENTITY_CD": code, "ENTY_NAML": last, "ENTY_NAMF": first,
+            "ENTY_CITY": city, "ENTY_ST": "CA", "ENTY_ZIP4": zip_code, "CTRIB_DATE": day(when), "AMOUNT": amount,
+            "MEMO_REFNO": "\x1a",  # the real export has stray SUB bytes
+        })  # fmt: skip
+    tables = {
+        "FILERNAME_CD": names,
+        "FILER_FILINGS_CD": filer_filings,
+        "CVR_CAMPAIGN_DISCLOSURE_CD": covers,
+        "SMRY_CD": summaries,
+        "RCPT_CD": receipts,
+        "S497_CD": late_rows,
+    }
+    return zip_of({f"CalAccess/DATA/{table}.TSV": calaccess_table(table, rows) for table, rows in tables.items()})
+
+
+def build_calaccess_export():
+    record("filings_calaccess", CALACCESS_URL, calaccess_export(), "application/zip")
+
+
 if __name__ == "__main__":
     build_netfile_exports()
+    build_calaccess_export()
