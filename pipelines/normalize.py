@@ -30,18 +30,25 @@ def normalize_value(name, meta, value):
 
 
 def column_is_normal(name, meta, column):
-    """True when normalize_value would leave every value of the column as it is: one scan of the
-    joined column instead of a call per value (bulk exports are mostly clean already)."""
-    strings = [value for value in column if type(value) is str]
-    if strings:
-        if "" in strings:
+    """True when normalize_value would leave every value of the column as it is: a few scans of
+    the joined column instead of a call per value (bulk exports are mostly clean already)."""
+    kinds = set(map(type, column))
+    if str in kinds:
+        if "" in column or not kinds <= {str, type(None)}:
             return False
-        joined = "\n".join(strings)
-        if CONTROL_BYTES.search(joined) or OUTER_SPACE.search(joined):
+        spaced = " ".join(filter(None, column))
+        # Printable text has no control bytes and no whitespace but spaces: then only a double
+        # or outer space can be an outer space of a value. Anything else: the exact scan.
+        if spaced.isprintable():
+            if "  " in spaced or spaced.startswith(" ") or spaced.endswith(" "):
+                return False
+        else:
+            joined = "\n".join(filter(None, column))
+            if CONTROL_BYTES.search(joined) or OUTER_SPACE.search(joined):
+                return False
+        if name in UPPERCASE_FIELDS and spaced != spaced.upper():
             return False
-        if name in UPPERCASE_FIELDS and joined != joined.upper():
-            return False
-    if "number" in meta.get("type", ()):
+    if float in kinds and "number" in meta.get("type", ()):
         return all(round(value, 2) == value for value in column if type(value) is float)
     return True
 

@@ -22,6 +22,8 @@ class RecordBatch:
     fields: tuple
     rows: list = field(default_factory=list)
     fetch_id: str | None = None
+    _columns: list | None = field(default=None, repr=False, compare=False)
+    _columns_of: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def table(self):
@@ -31,13 +33,16 @@ class RecordBatch:
         return len(self.rows)
 
     def columns(self):
-        """The values of each field, as lists in the order of `fields`."""
-        if not self.rows:
-            return [[] for _ in self.fields]
-        return [list(column) for column in zip(*self.rows, strict=True)]
+        """The values of each field, as tuples in the order of `fields` (computed once per
+        version of the rows: every pipeline stage reads them)."""
+        if self._columns is None or self._columns_of is not self.rows:
+            self._columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.fields]
+            self._columns_of = self.rows
+        return self._columns
 
     def set_columns(self, columns):
         self.rows = list(zip(*columns, strict=True))
+        self._columns, self._columns_of = list(columns), self.rows
 
     def item(self, row):
         """One row as an item (for the per-row path: a row that needs a closer look)."""

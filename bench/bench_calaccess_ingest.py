@@ -1,0 +1,100 @@
+"""Ingest speed of filings_calaccess, run by hand (not in the tests):
+
+    /work/main/.venv/bin/python bench/bench_calaccess_ingest.py [--rows 1000000] [--keep] [--donors]
+
+1. Generates an RCPT_CD.TSV of --rows rows in the real format (the header and rows of
+   tests/fixtures/filings_calaccess/samples/RCPT_CD.TSV, repeated with new FILING_IDs: CRLF, no
+   quoting, "M/D/YYYY 12:00:00 AM" dates, every column).
+2. Baseline: sqlite3's own `.import` of the same file into a fresh database (sqlite3 CLI;
+   `apt-get install -y sqlite3` if it is missing).
+3. The real thing: `scrapy crawl filings_calaccess -a url=file://.../RCPT_CD.TSV` into a fresh
+   database (every pipeline: coverage, normalize, validate, store; then the totals rules),
+   under /usr/bin/time -v for the peak memory (max resident set size) of the crawl process.
+
+Prints rows/s of each, the ratio (target: within 2x of .import) and the peak memory (target:
+under 200 MB). The WARC archive is off (the manifest fetch of a local export is tiny anyway) and,
+unless --donors, so is the donor resolution stage that runs after the load
+(DONORS_RESOLVE_UNASSIGNED): record linkage, not ingest; --donors times it too.
+"""
+
+import argparse
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "tests" / "fixtures" / "filings_calaccess" / "samples" / "RCPT_CD.TSV"
+
+
+def generate(path, rows):
+    """An RCPT_CD.TSV of `rows` rows: the sample's real rows in turn, 20 receipts per filing."""
+    lines = SAMPLE.read_bytes().split(b"\r\n")
+    header, samples = lines[0], [line.split(b"\t") for line in lines[1:] if line]
+    with open(path, "wb") as out:
+        out.write(header + b"\r\n")
+        for number in range(rows):
+            values = list(samples[number % len(samples)])
+            values[0] = b"%d" % (5_000_000 + number // 20)  # FILING_ID
+            values[2] = b"%d" % (number % 20 + 1)  # LINE_ITEM
+            values[5] = b"B%d" % number  # TRAN_ID
+            out.write(b"\t".join(values) + b"\r\n")
+
+
+def sqlite_import(tsv, database):
+    started = time.perf_counter()
+    subprocess.run(["sqlite3", str(database), ".mode tabs", f".import {tsv} rcpt_cd"], check=True)
+    return time.perf_counter() - started
+
+
+def crawl(tsv, folder, donors):
+    database = folder / "recalls.db"
+    command = [
+        "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", "filings_calaccess",
+        "-a", f"url={tsv.resolve().as_uri()}",
+        "-s", f"DATABASE={database}", "-s", f"ARCHIVE_DIR={folder / 'archive'}", "-s", "ARCHIVE_ENABLED=0",
+        "-s", "LOG_LEVEL=WARNING", "-s", f"DONORS_RESOLVE_UNASSIGNED={1 if donors else 0}",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        sys.exit(f"crawl failed:\n{process.stderr[-3000:]}")
+    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", process.stderr).group(1))
+    stored = sqlite3.connect(database).execute("select count(*) from contributions").fetchone()[0]
+    return elapsed, peak_kb / 1024, stored
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the generated file and databases")
+    parser.add_argument("--donors", action="store_true", help="time the donor resolution stage too")
+    options = parser.parse_args()
+    if not shutil.which("sqlite3"):
+        sys.exit("sqlite3 CLI missing: apt-get install -y sqlite3")
+
+    folder = Path(tempfile.mkdtemp(prefix="bench_calaccess_"))
+    tsv = folder / "RCPT_CD.TSV"
+    generate(tsv, options.rows)
+    size_mb = tsv.stat().st_size / 1e6
+
+    baseline = sqlite_import(tsv, folder / "import.db")
+    (folder / "crawl").mkdir()
+    elapsed, peak_mb, stored = crawl(tsv, folder / "crawl", options.donors)
+
+    print(f"RCPT_CD.TSV: {options.rows:,} rows, {size_mb:,.0f} MB ({folder})")
+    print(f"sqlite3 .import          : {baseline:7.2f} s  {options.rows / baseline:10,.0f} rows/s")
+    print(f"scrapy crawl (whole run) : {elapsed:7.2f} s  {options.rows / elapsed:10,.0f} rows/s  ({stored:,} stored)")
+    print(f"ratio crawl / .import    : {elapsed / baseline:7.2f}x   (target: within 2x)")
+    print(f"peak memory of the crawl : {peak_mb:7.0f} MB  (target: under 200 MB)")
+    if not options.keep:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
