@@ -37,6 +37,7 @@ from crawlers.items import Committee, Contribution, Filing, FilingSummary
 from recallwatch import totals
 from recallwatch.backoff import enable_backoff
 from recallwatch.ids import stable_id
+from recallwatch.incremental import RECHECK_LINKS
 
 SOURCE = "datasf"
 AGENCY = "SFO"
@@ -268,6 +269,7 @@ class FilingsDatasfSpider(RecallSpider):
             callback=callback,
             headers=headers,
             cb_kwargs={"dataset": dataset, "where": where, "offset": offset},
+            meta={RECHECK_LINKS: True},  # a page of results: the last one grows (recallwatch/incremental.py)
         )
 
     def next_page(self, rows, dataset, where, offset, callback):

@@ -37,6 +37,7 @@ from crawlers.items import Committee, Contribution, Filing
 from recallwatch import totals
 from recallwatch.backoff import enable_backoff
 from recallwatch.ids import stable_id
+from recallwatch.incremental import RECHECK_LINKS
 
 SOURCE = "netfile"
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "netfile_agencies.json"
@@ -256,6 +257,7 @@ class FilingsNetfileSpider(RecallSpider):
             callback=callback,
             headers={"Accept": "application/json"},
             cb_kwargs={"aid": aid, "page": page, "params": params},
+            meta={RECHECK_LINKS: True},  # a page of results: the last one grows (recallwatch/incremental.py)
         )
 
     def next_page(self, path, callback, aid, page, pages, records, params):

@@ -29,6 +29,7 @@ from crawlers.news_discovery import (
 from crawlers.news_extract import extract_article
 from crawlers.news_relevance import MentionFinder
 from recallwatch.ids import stable_id
+from recallwatch.incremental import RECHECK_LINKS
 from recallwatch.timeutil import utc_now_iso
 
 FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
@@ -88,14 +89,19 @@ class NewsSpider(RecallSpider):
             if kind == "google_news":
                 yield self.google_news_request(source["query"])
             elif kind == "sitemap":
-                yield scrapy.Request(source["url"], callback=self.parse_sitemap)
+                yield scrapy.Request(source["url"], callback=self.parse_sitemap, meta={RECHECK_LINKS: True})
             else:
-                yield scrapy.Request(source["url"], callback=self.parse_feed)
+                yield scrapy.Request(source["url"], callback=self.parse_feed, meta={RECHECK_LINKS: True})
         for query in google_news_queries(self.watchlist):
             yield self.google_news_request(query)
 
     def google_news_request(self, query):
-        return scrapy.Request(google_news_url(query), callback=self.parse_feed, cb_kwargs={"via": "google_news"})
+        return scrapy.Request(
+            google_news_url(query),
+            callback=self.parse_feed,
+            cb_kwargs={"via": "google_news"},
+            meta={RECHECK_LINKS: True},
+        )
 
     # --- shared state, built on first use (the database is open once the run has started) ---
 
@@ -147,7 +153,7 @@ class NewsSpider(RecallSpider):
         if not children and not listings:
             self.reject("not a sitemap, or an empty one", response=response)
         for child in children:
-            yield scrapy.Request(response.urljoin(child), callback=self.parse_sitemap)
+            yield scrapy.Request(response.urljoin(child), callback=self.parse_sitemap, meta={RECHECK_LINKS: True})
         yield from self.follow(listings)
 
     def follow(self, listings):

@@ -18,6 +18,7 @@ from crawlers.base import RecallSpider
 from crawlers.items import Announcement, InvalidReason, PetitionCount
 from crawlers.petition_figures import derived_figures, read_petition_report
 from recallwatch.ids import fold, stable_id
+from recallwatch.incremental import RECHECK_LINKS
 
 BLOCK_ELEMENTS = [
     "address", "article", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4",
@@ -240,7 +241,7 @@ class RegistrarSpider(RecallSpider):
     release_path = ""
 
     def configured_requests(self):
-        yield scrapy.Request(self.listing_url, callback=self.parse_listing)
+        yield scrapy.Request(self.listing_url, callback=self.parse_listing, meta={RECHECK_LINKS: True})
 
     def callback_for_url(self, url):
         """A release (or a local file) is read as a release; another page of the site as a listing."""
@@ -261,7 +262,7 @@ class RegistrarSpider(RecallSpider):
             yield scrapy.Request(url, callback=self.parse_release, cb_kwargs={"listed_on": listed_on})
         next_page = next_listing_url(response, [listed_on for _, listed_on in entries], self.oldest_relevant_date)
         if next_page:
-            yield scrapy.Request(next_page, callback=self.parse_listing)
+            yield scrapy.Request(next_page, callback=self.parse_listing, meta={RECHECK_LINKS: True})
 
     def parse_release(self, response, listed_on=None):
         page = read_release_page(response.text)

@@ -9,7 +9,8 @@
 - `ConditionalRequestMiddleware` (downloader): a leaf document stored completely before is asked
   for with If-None-Match / If-Modified-Since when the source sent an ETag or Last-Modified; a 304
   ends the request there (counted as `recallwatch/not_modified`). Index pages are always fetched in
-  full. A request with `meta={"recheck_links": True}` is treated as an index page from the start.
+  full. A request with `meta={"recheck_links": True}` (the next page of a listing or of API
+  results, whose content may grow) is treated as an index page from the start and never skipped.
 
 Spiders with date-windowed sources (APIs) use `RecallSpider.last_success()` to ask only for what
 came after the last good run. `-s INCREMENTAL=0` re-parses everything (e.g. after a parser fix).
@@ -109,7 +110,7 @@ class UnchangedDocumentMiddleware:
             return True
         if isinstance(element, RecordItem):
             return False
-        if isinstance(element, Request) and self.stored_leaf(element.url):
+        if isinstance(element, Request) and not element.meta.get(RECHECK_LINKS) and self.stored_leaf(element.url):
             self.crawler.stats.inc_value("recallwatch/skipped_stored_leaves")
             return False
         return True

@@ -172,3 +172,19 @@ def test_the_listing_url_of_the_synthetic_snapshot_is_the_spiders_configured_one
     from crawlers.registrar_lavote import RegistrarLavoteSpider
 
     assert RegistrarLavoteSpider.listing_url == LISTING_URL
+
+
+def test_rows_added_to_the_last_page_of_an_api_are_stored_by_the_next_incremental_run(tmp_path):
+    from tests.local_server import local_server
+    from tests.test_filings_datasf import rows, soda_server
+
+    transactions = rows("transactions.json")[:14]  # pages of 4: the last page holds 2 rows
+    filers = rows("filers.json")
+    with local_server(soda_server(transactions, filers, [])) as (base, _):
+        arguments = (f"base_url={base}/resource", "page_size=4")
+        first = crawl("filings_datasf", tmp_path, *arguments, replay=False)
+        assert first.db["contributions"].count == 14
+        transactions.extend(rows("transactions.json")[14:])  # the source grows: page 4 fills up
+        second = crawl("filings_datasf", tmp_path, *arguments, replay=False)
+    assert second.last_run("filings_datasf")["status"] == "ok"
+    assert second.db["contributions"].count == 16
