@@ -34,8 +34,8 @@ from urllib.parse import unquote, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawlers.base import RecallSpider
 from crawlers.cal_format import contributor_name, text_date
+from crawlers.filings_base import FilingsSpider
 from crawlers.items import Committee, Contribution, Filing, FilingSummary
 from recallwatch import totals
 from recallwatch.batch import RecordBatch
@@ -515,8 +515,9 @@ class LocalExportMiddleware:
         )
 
 
-class FilingsCalaccessSpider(RecallSpider):
+class FilingsCalaccessSpider(FilingsSpider):
     name = "filings_calaccess"
+    source = SOURCE
     allowed_domains = ["campaignfinance.cdn.sos.ca.gov", "sos.ca.gov"]
     custom_settings = {
         # A batch holds thousands of rows: one at a time through the pipelines keeps memory flat
@@ -539,12 +540,6 @@ class FilingsCalaccessSpider(RecallSpider):
     def __init__(self, *args, batch_rows=5000, **kwargs):
         super().__init__(*args, **kwargs)
         self.batch_rows = int(batch_rows)
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        totals.apply_at_end_of_run(crawler, SOURCE)
-        return spider
 
     def configured_requests(self):
         for export in self.watchlist.calaccess_exports:

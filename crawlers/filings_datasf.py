@@ -21,7 +21,6 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from crawlers.base import RecallSpider
 from crawlers.filing_fields import (
     contributor_name,
     entity_codes,
@@ -33,9 +32,8 @@ from crawlers.filing_fields import (
     received_schedule,
     text,
 )
+from crawlers.filings_base import FilingsApiSpider
 from crawlers.items import Committee, Contribution, Filing, FilingSummary
-from recallwatch import totals
-from recallwatch.backoff import enable_backoff
 from recallwatch.ids import stable_id
 from recallwatch.incremental import RECHECK_LINKS
 
@@ -221,13 +219,14 @@ def rows_of(response):
     return data
 
 
-class FilingsDatasfSpider(RecallSpider):
+class FilingsDatasfSpider(FilingsApiSpider):
     name = "filings_datasf"
+    source = SOURCE
+    defaults = DEFAULTS
     allowed_domains = ["data.sfgov.org", "127.0.0.1", "localhost"]
 
-    def __init__(self, *args, base_url=None, page_size=None, **kwargs):
+    def __init__(self, *args, page_size=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._base_url = base_url
         self._page_size = int(page_size) if page_size else None
         self.committees_seen = set()
         self.filings_seen = set()
@@ -238,21 +237,7 @@ class FilingsDatasfSpider(RecallSpider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_summaries_when_idle, signal=signals.spider_idle)
-        totals.apply_at_end_of_run(crawler, source=SOURCE)
         return spider
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        enable_backoff(settings)
-
-    @property
-    def config(self):
-        return {**DEFAULTS, **self.watchlist.source_config(self.name)}
-
-    @property
-    def base_url(self):
-        return (self._base_url or self.config["base_url"]).rstrip("/")
 
     @property
     def page_size(self):

@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from crawlers.base import RecallSpider
 from crawlers.filing_fields import (
     contributor_name,
     entity_codes,
@@ -33,9 +32,8 @@ from crawlers.filing_fields import (
     received_schedule,
     text,
 )
+from crawlers.filings_base import FilingsApiSpider
 from crawlers.items import Committee, Contribution, Filing
-from recallwatch import totals
-from recallwatch.backoff import enable_backoff
 from recallwatch.ids import stable_id
 from recallwatch.incremental import RECHECK_LINKS
 
@@ -210,37 +208,19 @@ def page_results(data, key):
     return data.get(key) or [], int(data.get("totalMatchingPages") or 0)
 
 
-class FilingsNetfileSpider(RecallSpider):
+class FilingsNetfileSpider(FilingsApiSpider):
     name = "filings_netfile"
+    source = SOURCE
+    defaults = DEFAULTS
     allowed_domains = ["netfile.com", "127.0.0.1", "localhost"]
 
-    def __init__(self, *args, base_url=None, agency=None, **kwargs):
+    def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._base_url = base_url
         self._agency = agency
         self.agencies = load_agencies()
         self.committees = {}  # aid -> {filer local id: Committee}
         self.filer_ids = {}  # (aid, filer local id) -> the id as the filer list spells it
         self.filing_entries = {}  # aid -> [filing list entries of followed committees]
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        enable_backoff(settings)
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        totals.apply_at_end_of_run(crawler, source=SOURCE)
-        return spider
-
-    @property
-    def config(self):
-        return {**DEFAULTS, **self.watchlist.source_config(self.name)}
-
-    @property
-    def base_url(self):
-        return (self._base_url or self.config["base_url"]).rstrip("/")
 
     @property
     def page_size(self):

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import scrapy
 from python_calamine import CalamineWorkbook
 
-from crawlers.base import RecallSpider
 from crawlers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
+from crawlers.filings_base import FilingsSpider
 from crawlers.items import Committee, Contribution, Filing, FilingSummary
 from recallwatch import totals
 from recallwatch.ids import fold, stable_id
@@ -277,20 +277,15 @@ def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_al
             yield line
 
 
-class FilingsNetfileExportSpider(RecallSpider):
+class FilingsNetfileExportSpider(FilingsSpider):
     name = "filings_netfile_export"
+    source = SOURCE
     allowed_domains = ["public.netfile.com", "netfile.com"]
     custom_settings = {"DOWNLOAD_MAXSIZE": 512 * 1024 * 1024, "DOWNLOAD_WARNSIZE": 128 * 1024 * 1024}
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        totals.apply_at_end_of_run(crawler, SOURCE)
-        return spider
 
     def configured_requests(self):
         for export in self.watchlist.netfile_exports:

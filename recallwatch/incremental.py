@@ -29,7 +29,9 @@ class UnchangedDocument(Exception):
     pass
 
 
-class ConditionalRequestMiddleware:
+class IncrementalMiddleware:
+    """On when the INCREMENTAL setting is."""
+
     def __init__(self, crawler):
         self.crawler = crawler
         self.run = Run.of(crawler)
@@ -39,6 +41,8 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+
+class ConditionalRequestMiddleware(IncrementalMiddleware):
     def validators_for(self, url):
         rows = list(
             self.run.db.query(
@@ -72,16 +76,7 @@ class ConditionalRequestMiddleware:
         return response
 
 
-class UnchangedDocumentMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.run = Run.of(crawler)
-        self.enabled = crawler.settings.getbool("INCREMENTAL")
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class UnchangedDocumentMiddleware(IncrementalMiddleware):
     def _unchanged(self, response):
         return self.enabled and response.meta.get("unchanged") is not None and response.status == 200
 
