@@ -5,13 +5,17 @@
   site. Such paths get a 404, and no response may send a Location that leaves the site.
 - `:_site_url` in a canned query is the site's absolute address (scheme, host and base_url, no
   trailing slash), so feeds can carry absolute, working links.
+- In query results, a `donor_id` links to the `donor` query (every contribution of that donor) and
+  an `article_id` to the article's page, so a reader can follow them with a click.
 - `.atom` of a query with no rows is a valid empty feed (datasette-atom 0.9 answers such a query
   with an error, so a feed of failures would break while nothing fails).
 """
 
 import datetime
+import urllib.parse
 
 import datasette_atom
+import markupsafe
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
@@ -106,3 +110,27 @@ def render_atom(datasette, request, sql, columns, rows, database, table, query_n
 def register_output_renderer(datasette):
     # trylast: called after datasette-atom's hook, so this "atom" renderer is the one registered.
     return {"extension": "atom", "render": render_atom, "can_render": datasette_atom.can_render_atom}
+
+
+# column in a query's results -> (path under the database, query string key or None for a row page)
+ID_LINKS = {"donor_id": ("donor", "donor"), "article_id": ("articles", None)}
+
+
+def id_link(database_path, column, value):
+    """The URL a query result's id column links to, or None for other columns and empty values."""
+    if column not in ID_LINKS or not isinstance(value, str) or not value:
+        return None
+    target, key = ID_LINKS[column]
+    if key:
+        return f"{database_path}/{target}?{urllib.parse.urlencode({key: value})}"
+    return f"{database_path}/{target}/{urllib.parse.quote(value, safe='')}"
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    if table is not None:
+        return None
+    url = id_link(datasette.urls.database(database), column, value)
+    if url is None:
+        return None
+    return markupsafe.Markup('<a href="{}">{}</a>').format(url, value)
