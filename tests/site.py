@@ -45,6 +45,7 @@ class Client:
         return self.loop.run_until_complete(self.datasette.client.get(path))
 
     def close(self):
+        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
         self.loop.close()
 
 
