@@ -8,25 +8,8 @@ import urllib.parse
 import feedparser
 import pytest
 
-from tests.site import Client, metadata
+from tests.site import BOUDIN, EXAMPLES, GASCON, UNION_LOCAL, Client, metadata
 
-BOUDIN = "boudin-recall-2021-second"
-GASCON = "gascon-recall-2022"
-UNION_LOCAL = "9e5fb423c193453b"  # "Local 000 of the Sample Workers Union" in the snapshot
-
-# Every canned query with the parameters a reporter would give it (the examples in its description).
-EXAMPLES = {
-    "failing_sources": {},
-    "campaign_news": {"campaign": GASCON},
-    "registrar_announcements": {"since": "2022-01-01"},
-    "petition_timeline": {"campaign": GASCON},
-    "campaign_money": {"campaign": BOUDIN},
-    "top_donors": {"campaign": BOUDIN},
-    "donor": {"donor": UNION_LOCAL},
-    "cross_campaign_donors": {},
-    "new_contributions": {"since": "2022-05-01", "min_amount": "10000"},
-    "source_health": {},
-}
 FEEDS = ["failing_sources", "campaign_news", "registrar_announcements", "new_contributions"]
 
 
