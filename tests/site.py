@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -82,26 +83,29 @@ def get_json(url):
 def serve(db_path):
     """`make serve` (the site as it is published) on a free port; yields its base URL."""
     port = free_port()
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"SITE_DB={db_path}", f"PORT={port}"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
+    # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "serve", f"SITE_DB={db_path}", f"PORT={port}"],
+            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get_json(f"{base}/.json")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    os.killpg(server.pid, signal.SIGKILL)
+                    log.seek(0)
+                    raise RuntimeError(log.read().decode()) from None
+                time.sleep(0.3)
         try:
-            get_json(f"{base}/.json")
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(server.stdout.read().decode()) from None
-            time.sleep(0.3)
-    try:
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+            yield base
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
 
 
 def snapshot_dir():
