@@ -273,3 +273,12 @@ def test_every_dashboard_chart_query_returns_rows(client, dashboard, campaign):
         )
         assert response.status_code == 200, (name, response.text)
         assert response.json(), name
+
+
+def test_every_public_table_is_described_with_its_source_and_licence():
+    tables = metadata()["databases"]["recalls"]["tables"]
+    records = ["targets", "campaigns", "committees", "filings", "contributions", "donors", "announcements",
+               "petition_counts", "articles"]  # fmt: skip
+    for name in records:
+        assert tables[name]["description"] and tables[name]["source"] and tables[name]["license"], name
+    assert tables["fetches"]["hidden"] and tables["rejects"]["hidden"]
