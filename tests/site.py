@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from datasette.app import Datasette
 
@@ -108,5 +109,8 @@ def serve(db_path):
             server.wait(timeout=10)
 
 
-def snapshot_dir():
+SCREENSHOTS = pytest.StashKey[Path]()
+
+
+def screenshot_dir():
     return Path(os.environ.get("RECALLWATCH_SCREENSHOTS", REPO / "tests" / "screenshots"))

@@ -3,12 +3,13 @@ against `make serve`. Screenshots go to tests/screenshots/ (or $RECALLWATCH_SCRE
 is printed at the end of the run."""
 
 import os
+import sys
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from tests.site import serve, snapshot_dir
+from tests.site import SCREENSHOTS, screenshot_dir, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,12 +42,10 @@ def site(site_db):
 
 @pytest.fixture(scope="module")
 def screenshots(request):
-    folder = snapshot_dir()
+    folder = screenshot_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    yield folder
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter:
-        reporter.write_line(f"browser screenshots: {folder.resolve()}")
+    request.config.stash[SCREENSHOTS] = folder.resolve()  # printed at the end of the run (conftest.py)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +134,13 @@ def test_no_page_runs_a_script_from_article_text(site, page, screenshots):
         assert page.evaluate(INJECTED), path
     assert page.dialogs == []
     page.screenshot(path=screenshots / "search-hostile-article.png", full_page=True)
+
+
+def test_without_chromium_the_browser_tests_skip_locally_but_fail_in_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        require_chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        require_chromium()
