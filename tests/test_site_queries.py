@@ -3,6 +3,8 @@ its CSV and JSON, the feeds, and the safety of the pages (Datasette's own test c
 
 import csv
 import io
+import shutil
+import sqlite3
 import urllib.parse
 
 import feedparser
@@ -282,3 +284,22 @@ def test_every_public_table_is_described_with_its_source_and_licence():
     for name in records:
         assert tables[name]["description"] and tables[name]["source"] and tables[name]["license"], name
     assert tables["fetches"]["hidden"] and tables["rejects"]["hidden"]
+
+
+def test_the_failing_sources_feed_links_to_the_failed_run(site_db, tmp_path):
+    copy = tmp_path / "recalls.db"
+    shutil.copy(site_db, copy)
+    with sqlite3.connect(copy) as db:
+        db.execute(
+            "insert into crawl_runs (id, spider, mode, started, finished, status, status_reason, items) "
+            "values ('20260101T040000Z-news-abc123', 'news', 'configured', '2026-01-01T04:00:00Z', "
+            "'2026-01-01T04:01:00Z', 'failed', 'stored nothing', 0)"
+        )
+    client = Client(copy)
+    try:
+        entries = feed(client, "failing_sources").entries
+        assert [entry.title for entry in entries] == ["news: failed run"]
+        assert entries[0].link == "http://localhost/recalls/crawl_runs/20260101T040000Z-news-abc123"
+        assert client.get(entries[0].link.removeprefix("http://localhost")).status_code == 200
+    finally:
+        client.close()
