@@ -17,6 +17,7 @@ import urllib.parse
 import datasette_atom
 import markupsafe
 from datasette import hookimpl
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
 
@@ -99,7 +100,7 @@ def empty_feed(datasette, request, sql, database, query_name):
 
 
 def render_atom(datasette, request, sql, columns, rows, database, table, query_name, view_name, data):
-    if rows:
+    if rows or not datasette_atom.can_render_atom(columns):
         return datasette_atom.render_atom(
             datasette, request, sql, columns, rows, database, table, query_name, view_name, data
         )
@@ -112,25 +113,21 @@ def register_output_renderer(datasette):
     return {"extension": "atom", "render": render_atom, "can_render": datasette_atom.can_render_atom}
 
 
-# column in a query's results -> (path under the database, query string key or None for a row page)
-ID_LINKS = {"donor_id": ("donor", "donor"), "article_id": ("articles", None)}
+def donor_link(datasette, database, value):
+    return datasette.urls.query(database, "donor") + "?" + urllib.parse.urlencode({"donor": value})
 
 
-def id_link(database_path, column, value):
-    """The URL a query result's id column links to, or None for other columns and empty values."""
-    if column not in ID_LINKS or not isinstance(value, str) or not value:
-        return None
-    target, key = ID_LINKS[column]
-    if key:
-        return f"{database_path}/{target}?{urllib.parse.urlencode({key: value})}"
-    return f"{database_path}/{target}/{urllib.parse.quote(value, safe='')}"
+def article_link(datasette, database, value):
+    return datasette.urls.table(database, "articles") + "/" + tilde_encode(value)
+
+
+# column of a query's results -> the page its value links to
+ID_LINKS = {"donor_id": donor_link, "article_id": article_link}
 
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    if table is not None:
+    if table is not None or column not in ID_LINKS or not isinstance(value, str) or not value:
         return None
-    url = id_link(datasette.urls.database(database), column, value)
-    if url is None:
-        return None
+    url = ID_LINKS[column](datasette, database, value)
     return markupsafe.Markup('<a href="{}">{}</a>').format(url, value)

@@ -303,3 +303,14 @@ def test_the_failing_sources_feed_links_to_the_failed_run(site_db, tmp_path):
         assert client.get(entries[0].link.removeprefix("http://localhost")).status_code == 200
     finally:
         client.close()
+
+
+def test_a_query_result_links_each_article_to_its_page(client):
+    page = client.get(query_path("campaign_news")).text
+    article = rows(client, "campaign_news")[0]["article_id"]
+    assert f'<a href="/recalls/articles/{article}">{article}</a>' in page
+    assert client.get(f"/recalls/articles/{article}").status_code == 200
+
+
+def test_atom_of_a_query_without_feed_columns_is_refused(client):
+    assert client.get(query_path("source_health", ".atom")).status_code == 400
