@@ -145,6 +145,14 @@ INDEXES = [
     ("rejects", ["spider"]),
 ]
 
+# Full-text indexed columns (kept up to date by triggers): the site's search box searches them all.
+FULL_TEXT = {
+    "articles": ["title", "text"],
+    "announcements": ["title", "body"],
+    "committees": ["name"],
+    "donors": ["name"],
+}
+
 # Indexes an earlier schema created that a wider one above now covers.
 SUPERSEDED_INDEXES = ["idx_contributions_committee_id_current"]
 
@@ -195,7 +203,8 @@ def ensure_schema(db):
         db[table].create_index(columns, if_not_exists=True)
     for name in SUPERSEDED_INDEXES:
         db.execute(f"DROP INDEX IF EXISTS {name}")
-    if not db["articles"].detect_fts():
-        db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    for table, columns in FULL_TEXT.items():
+        if not db[table].detect_fts():
+            db[table].enable_fts(columns, create_triggers=True)
     # Views last: they read the tables (recallwatch/views.py)
     ensure_views(db)

@@ -144,3 +144,9 @@ def test_without_chromium_the_browser_tests_skip_locally_but_fail_in_ci(monkeypa
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         require_chromium()
+
+
+def test_search_all_tables_finds_a_donor_and_its_committees(site, page, screenshots):
+    page.goto(f"{site}/-/search?q=Bartholomew")
+    page.wait_for_selector("text=Fictitious, Bartholomew")
+    page.screenshot(path=screenshots / "search.png", full_page=True)

@@ -314,3 +314,19 @@ def test_a_query_result_links_each_article_to_its_page(client):
 
 def test_atom_of_a_query_without_feed_columns_is_refused(client):
     assert client.get(query_path("source_health", ".atom")).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("table", "words", "field", "expected"),
+    [
+        ("donors", "Bartholomew", "name", "Fictitious, Bartholomew"),
+        ("committees", "Defend Boudin", "name", "Defend Chesa Boudin, Oppose the Recall (sample data)"),
+        ("announcements", "full count", "published", "2022-08-15"),
+        ("articles", "Krasner", "outlet", "Bolts"),
+    ],
+)
+def test_search_all_tables_covers_donors_committees_announcements_and_articles(client, table, words, field, expected):
+    found = client.get(f"/recalls/{table}.json?" + urllib.parse.urlencode({"_search": words, "_shape": "array"})).json()
+    assert expected in column(found, field)
+    searchable = {t["name"] for t in client.get("/recalls.json").json()["tables"] if t["fts_table"]}
+    assert {"articles", "announcements", "committees", "donors"} <= searchable
