@@ -15,11 +15,11 @@
   else itemized_total; which_source_label says which.
 """
 
-# One row per committee. Each figure is a subquery on that committee's own rows (through the indexes
-# on contributions(committee_id, current) and filings(committee_id)), so asking for
-# one campaign's committees reads only their rows, never every contribution (a GROUP BY of the whole
-# table took 0.8 s at 5 million contributions; this takes milliseconds). tests/test_site_performance.py
-# checks it gives the same rows as the plain GROUP BY form.
+# One row per committee. Each figure is a subquery on that committee's own rows (through the covering
+# index on contributions(committee_id, current, counted, ...) and the one on filings(committee_id)), so
+# asking for one campaign's committees reads only their rows, never every contribution (a GROUP BY of
+# the whole table took 3 s for one campaign at 5 million contributions; this takes milliseconds).
+# tests/test_site_performance.py checks it gives the same rows as the plain GROUP BY form.
 COUNTED = "contributions.committee_id = committees.id AND contributions.current = 1 AND contributions.counted = 1"
 SUMMARY_LINES = (
     "filings.committee_id = committees.id AND filings.current = 1 "
