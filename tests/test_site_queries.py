@@ -3,6 +3,7 @@ its CSV and JSON, the feeds, and the safety of the pages (Datasette's own test c
 
 import csv
 import io
+import re
 import shutil
 import sqlite3
 import urllib.parse
@@ -330,3 +331,9 @@ def test_search_all_tables_covers_donors_committees_announcements_and_articles(c
     assert expected in column(found, field)
     searchable = {t["name"] for t in client.get("/recalls.json").json()["tables"] if t["fts_table"]}
     assert {"articles", "announcements", "committees", "donors"} <= searchable
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_query_form_asks_for_its_named_parameters_only(client, name):
+    page = client.get(f"/recalls/{name}").text
+    assert set(re.findall(r'<input type="text" id="qp\d+" name="([a-z_]+)"', page)) == set(EXAMPLES[name])
