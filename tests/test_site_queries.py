@@ -337,3 +337,12 @@ def test_search_all_tables_covers_donors_committees_announcements_and_articles(c
 def test_every_query_form_asks_for_its_named_parameters_only(client, name):
     page = client.get(f"/recalls/{name}").text
     assert set(re.findall(r'<input type="text" id="qp\d+" name="([a-z_]+)"', page)) == set(EXAMPLES[name])
+
+
+def test_every_link_of_the_home_page_works(client):
+    page = client.get("/").text
+    links = set(re.findall(r'href="(/[^"]*)"', page))
+    assert {"/recalls/top_donors?campaign=boudin-recall-2021-second", "/-/dashboards/petitions"} <= links
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code in (200, 302), link
