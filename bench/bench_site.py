@@ -189,8 +189,10 @@ def report(latencies, elapsed, clients):
     for name, values in latencies.items():
         p50, p95 = percentile(values, 0.5) * 1000, percentile(values, 0.95) * 1000
         print(f"| {name:34} | {p50:6.1f} | {p95:6.1f} | {max(values) * 1000:6.1f} | {p95 / baseline / 1000:18.1f} |")
-    worst = max(percentile(values, 0.95) for name, values in latencies.items() if not name.startswith("("))
-    print(f"\nslowest canned query p95: {worst * 1000:.0f} ms (target < 300 ms)")
+    examples = [name for name in latencies if name in EXAMPLES]
+    worst = max(examples, key=lambda name: percentile(latencies[name], 0.95))
+    p95 = percentile(latencies[worst], 0.95) * 1000
+    print(f"\nslowest canned query with its example parameters: {worst}, p95 {p95:.0f} ms (target < 300 ms)")
 
 
 def main():
