@@ -346,3 +346,13 @@ def test_every_link_of_the_home_page_works(client):
     for link in links:
         response = client.get(link.replace("&amp;", "&"))
         assert response.status_code in (200, 302), link
+
+
+def test_internal_tables_are_hidden_from_the_menus_but_queryable(client):
+    tables = {t["name"]: t for t in client.get("/recalls.json").json()["tables"]}
+    assert tables["fetches"]["hidden"] and tables["rejects"]["hidden"]
+    assert not tables["contributions"]["hidden"]
+    assert "/recalls/fetches" not in client.get("/recalls").text
+    fetched = client.get("/recalls.json?sql=select+count(*)+as+n+from+fetches&_shape=array").json()
+    assert fetched[0]["n"] > 0
+    assert client.get("/recalls/rejects.json").status_code == 200
