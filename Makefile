@@ -26,7 +26,7 @@ crawl-snapshot: install
 		-s AUTOTHROTTLE_ENABLED=0 -s LOG_LEVEL=WARNING || echo "Some sources failed: see the table above."
 
 serve: install
-	$(BIN)/datasette serve $(SITE_DB) -m metadata.yml -h 127.0.0.1 -p $(PORT) $(DATASETTE_SETTINGS)
+	$(BIN)/datasette serve $(SITE_DB) -m metadata.yml --plugins-dir plugins -h 127.0.0.1 -p $(PORT) $(DATASETTE_SETTINGS)
 
 test: install lint
 	$(BIN)/python -m pytest

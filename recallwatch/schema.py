@@ -126,7 +126,9 @@ INDEXES = [
     ("filings", ["report_id", "amendment"]),
     ("filings", ["source", "report_id"]),
     ("filings", ["committee_id", "form_type", "current"]),
-    ("contributions", ["committee_id", "current"]),
+    # Covers every figure of a committee's counted contributions (committee_totals, top_donors, the
+    # campaign queries): its rows are read from the index alone, not from pages all over the table.
+    ("contributions", ["committee_id", "current", "counted", "amount", "date", "schedule", "donor_id"]),
     ("contributions", ["filing_id"]),
     ("contributions", ["donor_id"]),
     ("contributions", ["date"]),
@@ -142,6 +144,17 @@ INDEXES = [
     ("rejects", ["run_id"]),
     ("rejects", ["spider"]),
 ]
+
+# Full-text indexed columns (kept up to date by triggers): the site's search box searches them all.
+FULL_TEXT = {
+    "articles": ["title", "text"],
+    "announcements": ["title", "body"],
+    "committees": ["name"],
+    "donors": ["name"],
+}
+
+# Indexes an earlier schema created that a wider one above now covers.
+SUPERSEDED_INDEXES = ["idx_contributions_committee_id_current"]
 
 
 def item_columns(item_class):
@@ -188,7 +201,10 @@ def ensure_schema(db):
                 table.add_column(column, column_type)
     for table, columns in INDEXES:
         db[table].create_index(columns, if_not_exists=True)
-    if not db["articles"].detect_fts():
-        db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    for name in SUPERSEDED_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    for table, columns in FULL_TEXT.items():
+        if not db[table].detect_fts():
+            db[table].enable_fts(columns, create_triggers=True)
     # Views last: they read the tables (recallwatch/views.py)
     ensure_views(db)

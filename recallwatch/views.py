@@ -15,61 +15,66 @@
   else itemized_total; which_source_label says which.
 """
 
-COMMITTEE_TOTALS = """
-WITH itemized AS (
-    SELECT committee_id,
-           ROUND(SUM(amount), 2) AS itemized_total,
-           COUNT(*) AS itemized_rows,
-           ROUND(SUM(CASE WHEN schedule IN ('497', 'F496P3') THEN amount ELSE 0 END), 2) AS late_total,
-           MIN(date) AS first_contribution,
-           MAX(date) AS last_contribution
-    FROM contributions
-    WHERE current = 1 AND counted = 1
-    GROUP BY committee_id
-),
-summary AS (
-    SELECT filings.committee_id,
-           ROUND(SUM(filing_summaries.amount_period), 2) AS total_raised_summary,
-           COUNT(DISTINCT filings.id) AS summary_filings,
-           MIN(filings.period_start) AS summary_from,
-           MAX(filings.period_end) AS summary_through
-    FROM filings
-    JOIN filing_summaries ON filing_summaries.filing_id = filings.id
-    WHERE filings.current = 1 AND filing_summaries.form_type = 'F460' AND filing_summaries.line = '5'
-    GROUP BY filings.committee_id
+# One row per committee. Each figure is a subquery on that committee's own rows (through the covering
+# index on contributions(committee_id, current, counted, ...) and the one on filings(committee_id)), so
+# asking for one campaign's committees reads only their rows, never every contribution (a GROUP BY of
+# the whole table took 3 s for one campaign at 5 million contributions; this takes milliseconds).
+# tests/test_site_performance.py checks it gives the same rows as the plain GROUP BY form.
+COUNTED = "contributions.committee_id = committees.id AND contributions.current = 1 AND contributions.counted = 1"
+SUMMARY_LINES = (
+    "filings.committee_id = committees.id AND filings.current = 1 "
+    "AND filing_summaries.form_type = 'F460' AND filing_summaries.line = '5'"
 )
-SELECT committees.id AS committee_id,
-       committees.name AS committee,
-       committees.source,
-       committees.source_id,
-       committees.campaign_id,
-       campaigns.title AS campaign,
-       committees.position,
-       summary.total_raised_summary,
-       itemized.itemized_total,
-       CASE WHEN summary.total_raised_summary IS NOT NULL THEN itemized.late_total END AS late_after_summary,
+
+
+def counted(expression):
+    return f"(SELECT {expression} FROM contributions WHERE {COUNTED})"
+
+
+def summary(expression):
+    return (
+        f"(SELECT {expression} FROM filings JOIN filing_summaries ON filing_summaries.filing_id = filings.id "
+        f"WHERE {SUMMARY_LINES})"
+    )
+
+
+COMMITTEE_TOTALS = f"""
+SELECT committee_id, committee, source, source_id, campaign_id, campaign, position,
+       total_raised_summary,
+       itemized_total,
+       CASE WHEN total_raised_summary IS NOT NULL THEN late_total END AS late_after_summary,
        CASE
-           WHEN summary.total_raised_summary IS NOT NULL
-               THEN ROUND(summary.total_raised_summary + COALESCE(itemized.late_total, 0), 2)
-           ELSE itemized.itemized_total
+           WHEN total_raised_summary IS NOT NULL THEN ROUND(total_raised_summary + COALESCE(late_total, 0), 2)
+           ELSE itemized_total
        END AS total_raised,
        CASE
-           WHEN summary.total_raised_summary IS NOT NULL
+           WHEN total_raised_summary IS NOT NULL
                THEN 'Form 460 summary line 5 (latest amendments) + late reports after it'
-           WHEN itemized.itemized_total IS NOT NULL
+           WHEN itemized_total IS NOT NULL
                THEN 'itemized contributions only (no summary page in this source)'
            ELSE 'no contributions filed'
        END AS which_source_label,
-       summary.summary_filings,
-       summary.summary_from,
-       summary.summary_through,
-       itemized.itemized_rows,
-       itemized.first_contribution,
-       itemized.last_contribution
-FROM committees
-LEFT JOIN campaigns ON campaigns.id = committees.campaign_id
-LEFT JOIN summary ON summary.committee_id = committees.id
-LEFT JOIN itemized ON itemized.committee_id = committees.id
+       summary_filings, summary_from, summary_through,
+       itemized_rows, first_contribution, last_contribution
+FROM (
+    SELECT committees.id AS committee_id,
+           committees.name AS committee,
+           committees.source,
+           committees.source_id,
+           committees.campaign_id,
+           (SELECT campaigns.title FROM campaigns WHERE campaigns.id = committees.campaign_id) AS campaign,
+           committees.position,
+           {summary("ROUND(SUM(filing_summaries.amount_period), 2)")} AS total_raised_summary,
+           {counted("ROUND(SUM(amount), 2)")} AS itemized_total,
+           {counted("ROUND(SUM(CASE WHEN schedule IN ('497', 'F496P3') THEN amount ELSE 0 END), 2)")} AS late_total,
+           {summary("NULLIF(COUNT(DISTINCT filings.id), 0)")} AS summary_filings,
+           {summary("MIN(filings.period_start)")} AS summary_from,
+           {summary("MAX(filings.period_end)")} AS summary_through,
+           {counted("NULLIF(COUNT(*), 0)")} AS itemized_rows,
+           {counted("MIN(date)")} AS first_contribution,
+           {counted("MAX(date)")} AS last_contribution
+    FROM committees
+)
 """
 
 # Per spider: how its last scheduled run went and when it last worked. `flagged` = 1 when the last

@@ -17,7 +17,7 @@ import sqlite_utils
 import yaml
 
 from tests.crawl import REPO
-from tests.test_site import free_port
+from tests.site import free_port
 
 BIN = Path(sys.executable).parent
 

@@ -1,52 +1,21 @@
 """The site: `make serve` serves the database with metadata.yml on 127.0.0.1 with time limits."""
 
+import http.client
 import json
-import os
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
+import urllib.parse
 
 import pytest
 
-from tests.crawl import REPO, crawl
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.load(response)
+from tests.crawl import crawl
+from tests.site import get_json, serve
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("site")
     crawl("registrar_lavote", tmp_path)
-    port = free_port()
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"SITE_DB={tmp_path / 'recalls.db'}", f"PORT={port}"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get_json(f"{base}/.json")
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(server.stdout.read().decode()) from None
-            time.sleep(0.3)
-    yield base
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=10)
+    with serve(tmp_path / "recalls.db") as base:
+        yield base
 
 
 def test_the_site_serves_the_database_with_its_tables(site):
@@ -66,3 +35,48 @@ def test_the_site_uses_metadata_and_the_time_limits(site):
 def test_a_table_of_the_snapshot_data_is_browsable_as_json(site):
     rows = get_json(f"{site}/recalls/announcements.json?_shape=array&_sort=published")
     assert rows[0]["title"] == "Petition to Recall District Attorney Approved for Circulation"
+
+
+def raw_get(base, path):
+    """GET a path exactly as written (no normalisation, no redirect following)."""
+    parsed = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Location"), response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/\\example.com/", "/\\example.com", "//example.com/", "/%5Cexample.com/", "/\\/example.com/"]
+)
+def test_no_path_redirects_off_the_site(site, path):
+    status, location, _ = raw_get(site, path)
+    assert status == 404
+    assert location is None
+
+
+def test_ordinary_trailing_slash_redirects_still_work(site):
+    assert raw_get(site, "/recalls/announcements/")[:2] == (302, "/recalls/announcements")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["update crawl_runs set status = 'ok'", "delete from announcements", "drop table announcements",
+     "insert into targets (id) values ('x')", "select 1; delete from announcements"],
+)  # fmt: skip
+def test_the_site_is_read_only(site, sql):
+    count_url = f"{site}/recalls.json?sql=select+count(*)+as+n+from+announcements&_shape=array"
+    before = get_json(count_url)
+    status, _, body = raw_get(site, "/recalls.json?" + urllib.parse.urlencode({"sql": sql}))
+    assert status == 400
+    assert json.loads(body)["ok"] is False
+    assert get_json(count_url) == before != [{"n": 0}]
+
+
+def test_no_plugin_that_writes_or_renders_stored_html_is_installed(site):
+    plugins = {plugin["name"] for plugin in get_json(f"{site}/-/plugins.json")}
+    assert "recallwatch_site.py" in plugins
+    assert not {name for name in plugins if "write" in name or "insert" in name or "upload" in name or "edit" in name}

@@ -1,0 +1,358 @@
+"""The published questions: every canned query with its example parameters on the snapshot database,
+its CSV and JSON, the feeds, and the safety of the pages (Datasette's own test client, no server)."""
+
+import csv
+import io
+import re
+import shutil
+import sqlite3
+import urllib.parse
+
+import feedparser
+import pytest
+
+from tests.site import BOUDIN, EXAMPLES, GASCON, UNION_LOCAL, Client, metadata
+
+FEEDS = ["failing_sources", "campaign_news", "registrar_announcements", "new_contributions"]
+
+
+@pytest.fixture(scope="module")
+def client(site_db):
+    client = Client(site_db)
+    yield client
+    client.close()
+
+
+def query_path(name, extension="", **extra):
+    return f"/recalls/{name}{extension}?" + urllib.parse.urlencode({**EXAMPLES[name], **extra})
+
+
+def rows(client, name):
+    response = client.get(query_path(name, ".json", _shape="array"))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def column(rows, name):
+    return [row[name] for row in rows]
+
+
+def test_every_canned_query_has_a_title_a_description_and_an_example():
+    queries = metadata()["databases"]["recalls"]["queries"]
+    assert set(queries) == set(EXAMPLES)
+    for name, query in queries.items():
+        assert query.get("title"), name
+        assert query.get("description") or query.get("description_html"), name
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_canned_query_page_runs_with_its_example(client, name):
+    response = client.get(query_path(name))
+    assert response.status_code == 200
+    assert "message-error" not in response.text
+    assert ('class="rows-and-columns"' in response.text) == (name != "failing_sources")
+
+
+def test_campaign_money_gives_each_committee_and_each_side_total(client):
+    result = rows(client, "campaign_money")
+    assert [(r["position"], r["level"], r["total_raised"], r["itemized_total"]) for r in result] == [
+        ("support", "side total", 794995.0, 776350.0),
+        ("support", "committee", 455150.0, 450500.0),
+        ("support", "committee", 339845.0, 325850.0),
+        ("oppose", "side total", 186400.0, 178000.0),
+        ("oppose", "committee", 100500.0, 100500.0),
+        ("oppose", "committee", 85900.0, 77500.0),
+    ]
+    assert result[1]["committee"] == "Demo Neighbors for the Recall of Chesa Boudin (sample data)"
+
+
+def test_top_donors_ranks_each_side_with_its_share(client):
+    result = rows(client, "top_donors")
+    support = [r for r in result if r["position"] == "support"]
+    assert [(r["rank"], r["donor"], r["given"], r["pct_of_side"], r["cumulative_pct"]) for r in support[:5]] == [
+        (1, "Fictitious, Bartholomew", 200000.0, 25.2, 25.2),
+        (2, "Fictitious-Donor, Zebulon", 200000.0, 25.2, 50.3),
+        (3, "Example Realty Partners, L.P.", 150000.0, 18.9, 69.2),
+        (4, "Examplar Holdings LLC (sample)", 100000.0, 12.6, 81.8),
+        (5, "Quillfeather, Zephyrine", 75000.0, 9.4, 91.2),
+    ]
+    assert {r["top_two_pct"] for r in support} == {50.3}
+    assert {r["side_total"] for r in support} == {794995.0}
+    assert len(result) == 18
+    assert result[-1]["position"] == "oppose"
+
+
+def test_donor_lists_every_contribution_with_the_name_as_filed_and_its_source(client):
+    result = rows(client, "donor")
+    assert [(r["date"], r["amount"], r["counts_in_totals"]) for r in result] == [
+        ("2022-03-02", 75000.0, 1),
+        ("2022-05-02", 150000.0, 1),
+        ("2022-06-15", 310.25, 0),
+    ]
+    assert set(column(result, "name_as_filed")) == {"Local 000 of the Sample Workers Union"}
+    assert all(r["filed_document"].startswith("https://") and r["fetched_from"] for r in result)
+
+
+def test_cross_campaign_donors_lists_who_gave_to_several_campaigns(client):
+    result = rows(client, "cross_campaign_donors")
+    assert len(result) == 13
+    first = result[0]
+    assert (first["donor"], first["campaigns"], first["total_given"]) == ("Fictitious-Donor, Zebulon", 3, 380000.0)
+    assert set(first["gave_to"].split(",")) == {
+        "gascon-recall-2022 (support)",
+        "gascon-recall-2021 (support)",
+        "boudin-recall-2021-second (support)",
+    }
+    assert column(result, "total_given") == sorted(column(result, "total_given"), reverse=True)
+    assert min(column(result, "campaigns")) == 2
+
+
+def test_petition_timeline_gives_each_stage_in_order(client):
+    result = rows(client, "petition_timeline")
+    assert [(r["as_of"], r["stage"], r["submitted"], r["valid"], r["required"], r["result"]) for r in result] == [
+        ("2022-07-09", "raw count", 715833, None, None, None),
+        ("2022-07-14", "random sample", 715833, 27983, 566857, "full count required"),
+        ("2022-08-15", "full count", None, 520050, 566857, "insufficient"),
+    ]
+    assert result[2]["invalid_breakdown"].startswith("Not Registered: 88464")
+
+
+def test_campaign_news_lists_the_stories_newest_first(client):
+    assert column(rows(client, "campaign_news"), "outlet") == ["Los Angeles Times", "LAist", "The Appeal"]
+
+
+def test_registrar_announcements_gives_the_releases_since_a_date(client):
+    result = rows(client, "registrar_announcements")
+    assert column(result, "published") == [
+        "2022-08-15",
+        "2022-07-14",
+        "2022-07-09",
+        "2022-06-28",
+        "2022-06-14",
+        "2022-05-02",
+    ]
+    assert column(result, "petition_stages")[:3] == [
+        f"{stage} ({GASCON})" for stage in ("full count", "random sample", "raw count")
+    ]
+
+
+def test_new_contributions_since_a_date_above_an_amount(client):
+    result = rows(client, "new_contributions")
+    assert len(result) == 16
+    assert (result[0]["amount"], result[0]["donor"], result[0]["filed"]) == (
+        150000.0,
+        "Local 000 of the Sample Workers Union",
+        "2022-07-29",
+    )
+    assert min(column(result, "amount")) >= 10000
+    assert all(r["date"] >= "2022-05-01" or r["filed"] >= "2022-05-01" for r in result)
+    assert {r["campaign_id"] for r in result} == {BOUDIN, GASCON}
+
+
+def test_source_health_has_every_spider_with_its_last_success_and_counts(client):
+    result = rows(client, "source_health")
+    assert column(result, "spider") == [
+        "filings_calaccess", "filings_datasf", "filings_netfile", "filings_netfile_export", "news",
+        "registrar_lavote", "registrar_sfelections",
+    ]  # fmt: skip
+    by_spider = {r["spider"]: r for r in result}
+    assert by_spider["filings_netfile_export"]["last_run_items"] == 102
+    assert by_spider["registrar_lavote"]["last_run_items"] == 16
+    assert all(r["last_success"] and r["flagged"] == 0 and r["documents_fetched"] > 0 for r in result)
+
+
+def csv_rows(client, name):
+    response = client.get(query_path(name, ".csv", _size="max"))
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def as_csv_text(value):
+    return "" if value is None else str(value)
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_csv_and_json_of_a_query_url_give_the_same_rows(client, name):
+    from_json = [{key: as_csv_text(value) for key, value in row.items()} for row in rows(client, name)]
+    assert csv_rows(client, name) == from_json
+
+
+def test_a_query_result_links_each_donor_to_its_contributions(client):
+    page = client.get(query_path("top_donors")).text
+    assert f'<a href="/recalls/donor?donor={UNION_LOCAL}">{UNION_LOCAL}</a>' in page
+
+
+def feed(client, name):
+    response = client.get(query_path(name, ".atom"))
+    assert response.status_code == 200, response.text
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return parsed
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_every_feed_is_valid_atom_whose_links_work(client, name):
+    parsed = feed(client, name)
+    assert parsed.version == "atom10"
+    assert parsed.feed.title == metadata()["databases"]["recalls"]["queries"][name]["title"]
+    for entry in parsed.entries:
+        assert entry.id and entry.title and entry.updated_parsed
+        assert entry.link.startswith("http://localhost/recalls/")
+        assert client.get(entry.link.removeprefix("http://localhost")).status_code == 200, entry.link
+
+
+def test_feeds_have_the_expected_entries(client):
+    assert len(feed(client, "failing_sources").entries) == 0
+    news = feed(client, "campaign_news")
+    assert {e.title for e in news.entries} >= {"Gascón Recall Campaign Says It Turned In About 717,000 Signatures"}
+    announcements = feed(client, "registrar_announcements")
+    assert len(announcements.entries) == 6
+    money = feed(client, "new_contributions")
+    assert len(money.entries) == 16
+    biggest = next(e for e in money.entries if e.id.startswith("recallwatch:contribution:") and "$150,000" in e.title)
+    assert biggest.title.startswith("$150,000 from Local 000 of the Sample Workers Union to ")
+    assert biggest.link == f"http://localhost/recalls/donor?donor={UNION_LOCAL}"
+
+
+def hostile_article_id(client):
+    found = client.get("/recalls/articles.json?_shape=array&outlet=Example+Gazette").json()
+    assert len(found) == 1
+    return found[0]["id"]
+
+
+def test_article_text_is_shown_escaped_never_rendered(client):
+    article_id = hostile_article_id(client)
+    for path in (
+        f"/recalls/articles/{article_id}",
+        "/recalls/articles?outlet=Example+Gazette",
+        "/recalls/articles?_search=reader",
+        "/recalls?sql=select+title,+text+from+articles",
+        "/recalls/campaign_news?campaign=boudin-recall-election-2022",
+    ):
+        page = client.get(path).text
+        assert "window.__injected" in page, path
+        assert "<script>window.__injected" not in page, path
+        assert '<img src="x" onerror' not in page, path
+        assert "&lt;script&gt;window.__injected" in page, path
+
+
+def test_no_column_is_rendered_as_markdown_or_html():
+    plugins = metadata().get("plugins") or {}
+    assert "datasette-render-markdown" not in plugins
+    assert "datasette-render-html" not in plugins
+    assert not [
+        column
+        for table in metadata()["databases"]["recalls"]["tables"].values()
+        for column in (table.get("columns") or {})
+        if column.endswith("_markdown")
+    ]
+
+
+@pytest.mark.parametrize("path", ["/\\example.com/", "//example.com/", "/\\\\example.com/", "/%5Cexample.com/"])
+def test_no_path_redirects_off_the_site(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "location" not in response.headers
+
+
+def test_dashboards_and_search_are_published(client):
+    for path in (
+        "/-/dashboards",
+        f"/-/dashboards/campaign-money?campaign={BOUDIN}",
+        f"/-/dashboards/petitions?campaign={GASCON}",
+        "/-/search?q=recall",
+    ):
+        assert client.get(path).status_code == 200, path
+    assert 'href="/-/search"' in client.get("/").text
+
+
+@pytest.mark.parametrize(("dashboard", "campaign"), [("campaign-money", BOUDIN), ("petitions", GASCON)])
+def test_every_dashboard_chart_query_returns_rows(client, dashboard, campaign):
+    charts = metadata()["plugins"]["datasette-dashboards"][dashboard]["charts"]
+    for name, chart in charts.items():
+        sql = chart["query"].replace("[[", "").replace("]]", "")
+        response = client.get(
+            "/recalls.json?" + urllib.parse.urlencode({"sql": sql, "campaign": campaign, "_shape": "array"})
+        )
+        assert response.status_code == 200, (name, response.text)
+        assert response.json(), name
+
+
+def test_every_public_table_is_described_with_its_source_and_licence():
+    tables = metadata()["databases"]["recalls"]["tables"]
+    records = ["targets", "campaigns", "committees", "filings", "contributions", "donors", "announcements",
+               "petition_counts", "articles"]  # fmt: skip
+    for name in records:
+        assert tables[name]["description"] and tables[name]["source"] and tables[name]["license"], name
+    assert tables["fetches"]["hidden"] and tables["rejects"]["hidden"]
+
+
+def test_the_failing_sources_feed_links_to_the_failed_run(site_db, tmp_path):
+    copy = tmp_path / "recalls.db"
+    shutil.copy(site_db, copy)
+    with sqlite3.connect(copy) as db:
+        db.execute(
+            "insert into crawl_runs (id, spider, mode, started, finished, status, status_reason, items) "
+            "values ('20260101T040000Z-news-abc123', 'news', 'configured', '2026-01-01T04:00:00Z', "
+            "'2026-01-01T04:01:00Z', 'failed', 'stored nothing', 0)"
+        )
+    client = Client(copy)
+    try:
+        entries = feed(client, "failing_sources").entries
+        assert [entry.title for entry in entries] == ["news: failed run"]
+        assert entries[0].link == "http://localhost/recalls/crawl_runs/20260101T040000Z-news-abc123"
+        assert client.get(entries[0].link.removeprefix("http://localhost")).status_code == 200
+    finally:
+        client.close()
+
+
+def test_a_query_result_links_each_article_to_its_page(client):
+    page = client.get(query_path("campaign_news")).text
+    article = rows(client, "campaign_news")[0]["article_id"]
+    assert f'<a href="/recalls/articles/{article}">{article}</a>' in page
+    assert client.get(f"/recalls/articles/{article}").status_code == 200
+
+
+def test_atom_of_a_query_without_feed_columns_is_refused(client):
+    assert client.get(query_path("source_health", ".atom")).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("table", "words", "field", "expected"),
+    [
+        ("donors", "Bartholomew", "name", "Fictitious, Bartholomew"),
+        ("committees", "Defend Boudin", "name", "Defend Chesa Boudin, Oppose the Recall (sample data)"),
+        ("announcements", "full count", "published", "2022-08-15"),
+        ("articles", "Krasner", "outlet", "Bolts"),
+    ],
+)
+def test_search_all_tables_covers_donors_committees_announcements_and_articles(client, table, words, field, expected):
+    found = client.get(f"/recalls/{table}.json?" + urllib.parse.urlencode({"_search": words, "_shape": "array"})).json()
+    assert expected in column(found, field)
+    searchable = {t["name"] for t in client.get("/recalls.json").json()["tables"] if t["fts_table"]}
+    assert {"articles", "announcements", "committees", "donors"} <= searchable
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_query_form_asks_for_its_named_parameters_only(client, name):
+    page = client.get(f"/recalls/{name}").text
+    assert set(re.findall(r'<input type="text" id="qp\d+" name="([a-z_]+)"', page)) == set(EXAMPLES[name])
+
+
+def test_every_link_of_the_home_page_works(client):
+    page = client.get("/").text
+    links = set(re.findall(r'href="(/[^"]*)"', page))
+    assert {"/recalls/top_donors?campaign=boudin-recall-2021-second", "/-/dashboards/petitions"} <= links
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code in (200, 302), link
+
+
+def test_internal_tables_are_hidden_from_the_menus_but_queryable(client):
+    tables = {t["name"]: t for t in client.get("/recalls.json").json()["tables"]}
+    assert tables["fetches"]["hidden"] and tables["rejects"]["hidden"]
+    assert not tables["contributions"]["hidden"]
+    assert "/recalls/fetches" not in client.get("/recalls").text
+    fetched = client.get("/recalls.json?sql=select+count(*)+as+n+from+fetches&_shape=array").json()
+    assert fetched[0]["n"] > 0
+    assert client.get("/recalls/rejects.json").status_code == 200
