@@ -186,9 +186,31 @@ def ensure_schema(db):
             missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
             for column, column_type in missing.items():
                 table.add_column(column, column_type)
-    for table, columns in INDEXES:
-        db[table].create_index(columns, if_not_exists=True)
+    create_indexes(db)
     if not db["articles"].detect_fts():
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
     # Views last: they read the tables (recallwatch/views.py)
     ensure_views(db)
+
+
+def create_indexes(db, table=None):
+    """The secondary indexes of INDEXES (of one table, or all), where they are missing."""
+    for name, columns in INDEXES:
+        if table in (None, name):
+            db[name].create_index(columns, if_not_exists=True)
+
+
+def drop_indexes_while_empty(db, table):
+    """Drop the secondary indexes of `table` if it holds no row yet, so that a first bulk load
+    appends to the table alone; `create_indexes(db, table)` builds them after the load, in one
+    sorted pass each (4 indexes kept up to date row by row make a load about 1.7x slower).
+    Returns whether it dropped them. A populated table (served live) keeps its indexes."""
+    if db.execute(f"SELECT EXISTS (SELECT 1 FROM [{table}])").fetchone()[0]:
+        return False
+    secondary = [columns for name, columns in INDEXES if name == table]
+    dropped = False
+    for index in db[table].indexes:
+        if index.columns in secondary:
+            db.execute(f"DROP INDEX [{index.name}]")
+            dropped = True
+    return dropped
