@@ -333,10 +333,13 @@ class ExportReader:
         amount, cumulative = (at(name) if name else None for name in amounts)
         tran_type = at("TRAN_TYPE") if "TRAN_TYPE" in header else None
         schedules = {}
+        # Bound once: build() runs ten million times
+        filtering, kept_filings = self.keep_filer is not None, self.kept_filings
+        entity_codes, counted_rows = self._entity_codes, self._counted
 
         def build(values):
             filing_number = values[filing].strip()
-            if not self.keeps_filing(filing_number):
+            if filtering and filing_number not in kept_filings:
                 return None
             form_type = values[form].strip().upper()
             if form_type not in schedules:
@@ -367,8 +370,8 @@ class ExportReader:
                 except ValueError:
                     ytd = money(values[cumulative])
             memo = 1 if values[memo_code].strip().upper() == "X" else 0
-            code, raw_code = self.entity_code(values[entity])
-            counted, reason = self.counted(schedule, memo)
+            code, raw_code = entity_codes.get(values[entity]) or self.entity_code(values[entity])
+            counted, reason = counted_rows.get((schedule, memo)) or self.counted(schedule, memo)
             return (
                 f"{this_filing}:{table}:{values[line].strip()}:{form_type}",
                 this_filing,
