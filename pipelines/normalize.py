@@ -38,23 +38,23 @@ def column_is_normal(name, meta, column, kinds):
     if str in kinds:
         if "" in column or not kinds <= {str, type(None)}:
             return False
-        spaced = " ".join(filter(None, column))
-        joined = "\n".join(filter(None, column))
-        # Printable text has no control bytes and no whitespace but spaces (so no line break):
-        # a value has an outer space only where a space touches a line break of the joined
-        # column, or its ends. Anything else: the exact scan.
-        if spaced.isprintable():
-            if " \n" in joined or "\n " in joined or joined.startswith(" ") or joined.endswith(" "):
+        joined = "|".join(filter(None, column))
+        # Printable text has no control bytes and no whitespace but spaces: a value with an
+        # outer space puts a space next to a "|" of the joined column, or at one of its ends (a
+        # "| " inside a value only costs the exact scan). Anything else: the exact scan.
+        outer_space = " |" in joined or "| " in joined or joined.startswith(" ") or joined.endswith(" ")
+        if not joined.isprintable() or outer_space:
+            joined = "\n".join(filter(None, column))
+            if CONTROL_BYTES.search(joined) or OUTER_SPACE.search(joined):
                 return False
-        elif CONTROL_BYTES.search(joined) or OUTER_SPACE.search(joined):
-            return False
-        if name in UPPERCASE_FIELDS and spaced != spaced.upper():
+        if name in UPPERCASE_FIELDS and joined != joined.upper():
             return False
     if float in kinds and "number" in meta.get("type", ()):
+        # Each distinct amount once (amounts repeat); zero and None stay as they are
         if kinds <= NUMBER_TYPES:
-            numbers = list(filter(None, column))  # zero and None stay as they are
+            numbers = list(set(filter(None, column)))
         else:
-            numbers = [value for value in column if type(value) is float]
+            numbers = list({value for value in column if type(value) is float})
         return list(map(round, numbers, repeat(2))) == numbers
     return True
 
