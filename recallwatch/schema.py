@@ -203,7 +203,8 @@ def create_indexes(db, table=None):
 def drop_indexes_while_empty(db, table):
     """Drop the secondary indexes of `table` if it holds no row yet, so that a first bulk load
     appends to the table alone; `create_indexes(db, table)` builds them after the load, in one
-    sorted pass each (4 indexes kept up to date row by row make a load about 1.7x slower).
+    sorted pass each (the 4 indexes of contributions, kept up to date row by row, make its inserts
+    about 1.7x slower).
     Returns whether it dropped them. A populated table (served live) keeps its indexes."""
     if db.execute(f"SELECT EXISTS (SELECT 1 FROM [{table}])").fetchone()[0]:
         return False
