@@ -90,38 +90,58 @@ def decode(record):
         return record.decode("cp1252", errors="replace")
 
 
-def records(stream, chunk_size=1 << 20):
-    """(line number, record bytes) of a CAL-ACCESS table. Records end with CRLF; a file written
-    with bare LF line ends is read by LF."""
+def record_blocks(stream, chunk_size=1 << 20):
+    """(separator, block) of a CAL-ACCESS table: each block holds the whole records of one read,
+    joined by the separator. Records end with CRLF; a file written with bare LF line ends is read
+    by LF."""
     separator = None
     pending = b""
-    number = 0
-    while True:
-        chunk = stream.read(chunk_size)
-        if not chunk:
-            break
+    while chunk := stream.read(chunk_size):
         pending += chunk
         if separator is None:
             separator = b"\r\n" if b"\r\n" in pending or b"\n" not in pending else b"\n"
-        lines = pending.split(separator)
-        pending = lines.pop()
-        for line in lines:
+        cut = pending.rfind(separator)
+        if cut >= 0:
+            yield separator, pending[:cut]
+            pending = pending[cut + len(separator) :]
+    if pending.strip(b"\x00\x1a \r\n"):
+        yield separator, pending
+
+
+def records(stream, chunk_size=1 << 20):
+    """(line number, record bytes) of a CAL-ACCESS table."""
+    number = 0
+    for separator, block in record_blocks(stream, chunk_size):
+        for line in block.split(separator):
             number += 1
             yield number, line
-    if pending.strip(b"\x00\x1a \r\n"):
-        yield number + 1, pending
+
+
+def text_records(stream):
+    """(line number, `decode(record)`) of a CAL-ACCESS table. A block of records with no byte to
+    drop that is UTF-8 as a whole is decoded in one call (the usual case, and much faster)."""
+    number = 0
+    for separator, block in record_blocks(stream):
+        lines = None
+        if b"\x00" not in block and b"\x1a" not in block:
+            try:
+                lines = block.decode("utf-8").split(separator.decode())
+            except UnicodeDecodeError:
+                pass
+        for line in lines or map(decode, block.split(separator)):
+            number += 1
+            yield number, line
 
 
 def table_rows(table, stream):
     """(line number, values) of each data row, or (line number, RowProblem) for a row whose
     field count is not the header's."""
-    lines = records(stream)
-    _, header_record = next(lines, (0, b""))
-    header = decode(header_record).split("\t")
+    lines = text_records(stream)
+    _, header_text = next(lines, (0, ""))
+    header = header_text.split("\t")
     width = len(header)
     yield header
-    for number, record in lines:
-        text = decode(record)
+    for number, text in lines:
         values = text.split("\t")
         if len(values) == width:
             yield number, values
@@ -313,10 +333,13 @@ class ExportReader:
         amount, cumulative = (at(name) if name else None for name in amounts)
         tran_type = at("TRAN_TYPE") if "TRAN_TYPE" in header else None
         schedules = {}
+        # Bound once: build() runs ten million times
+        filtering, kept_filings = self.keep_filer is not None, self.kept_filings
+        entity_codes, counted_rows = self._entity_codes, self._counted
 
         def build(values):
             filing_number = values[filing].strip()
-            if not self.keeps_filing(filing_number):
+            if filtering and filing_number not in kept_filings:
                 return None
             form_type = values[form].strip().upper()
             if form_type not in schedules:
@@ -347,8 +370,8 @@ class ExportReader:
                 except ValueError:
                     ytd = money(values[cumulative])
             memo = 1 if values[memo_code].strip().upper() == "X" else 0
-            code, raw_code = self.entity_code(values[entity])
-            counted, reason = self.counted(schedule, memo)
+            code, raw_code = entity_codes.get(values[entity]) or self.entity_code(values[entity])
+            counted, reason = counted_rows.get((schedule, memo)) or self.counted(schedule, memo)
             return (
                 f"{this_filing}:{table}:{values[line].strip()}:{form_type}",
                 this_filing,

@@ -7,6 +7,15 @@ from itemadapter import ItemAdapter
 from crawlers.items import RecordItem
 from recallwatch.batch import RecordBatch
 
+TEXT_TYPES = {str, type(None)}
+
+
+def empty_values(column, kinds):
+    """How many values of the column are None or ""."""
+    if kinds <= TEXT_TYPES:
+        return len(column) - len(list(filter(None, column)))  # no other value is false
+    return (column.count(None) if type(None) in kinds else 0) + (column.count("") if str in kinds else 0)
+
 
 class FieldCoveragePipeline:
     def __init__(self, stats):
@@ -26,8 +35,8 @@ class FieldCoveragePipeline:
                 state = "empty" if value is None or value == "" else "filled"
                 self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/{state}")
         elif isinstance(item, RecordBatch):
-            for field_name, column in zip(item.fields, item.columns(), strict=True):
-                empty = column.count(None) + column.count("")
+            for field_name, column, kinds in zip(item.fields, item.columns(), item.column_types(), strict=True):
+                empty = empty_values(column, kinds)
                 self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/filled", len(column) - empty)
                 self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/empty", empty)
         return item

@@ -4,6 +4,7 @@ upper-cased, money rounded to cents. Source-specific parsing (date formats, Exce
 spider's job."""
 
 import re
+from itertools import repeat
 
 from crawlers.items import RecordItem
 from recallwatch.batch import RecordBatch
@@ -11,6 +12,7 @@ from recallwatch.batch import RecordBatch
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # In a column's values joined by "\n": a value with outer whitespace (or holding a line break)
 OUTER_SPACE = re.compile(r"(?m)^\s|\s$")
+NUMBER_TYPES = {int, float, type(None)}
 UPPERCASE_FIELDS = {"entity_code", "state", "schedule", "form_type"}
 
 
@@ -29,37 +31,41 @@ def normalize_value(name, meta, value):
     return value
 
 
-def column_is_normal(name, meta, column):
+def column_is_normal(name, meta, column, kinds):
     """True when normalize_value would leave every value of the column as it is: a few scans of
-    the joined column instead of a call per value (bulk exports are mostly clean already)."""
-    kinds = set(map(type, column))
+    the joined column instead of a call per value (bulk exports are mostly clean already).
+    `kinds` is the set of the types of its values."""
     if str in kinds:
         if "" in column or not kinds <= {str, type(None)}:
             return False
-        spaced = " ".join(filter(None, column))
-        # Printable text has no control bytes and no whitespace but spaces: then only a double
-        # or outer space can be an outer space of a value. Anything else: the exact scan.
-        if spaced.isprintable():
-            if "  " in spaced or spaced.startswith(" ") or spaced.endswith(" "):
-                return False
-        else:
+        joined = "|".join(filter(None, column))
+        # Printable text has no control bytes and no whitespace but spaces: a value with an
+        # outer space puts a space next to a "|" of the joined column, or at one of its ends (a
+        # "| " inside a value only costs the exact scan). Anything else: the exact scan.
+        outer_space = " |" in joined or "| " in joined or joined.startswith(" ") or joined.endswith(" ")
+        if not joined.isprintable() or outer_space:
             joined = "\n".join(filter(None, column))
             if CONTROL_BYTES.search(joined) or OUTER_SPACE.search(joined):
                 return False
-        if name in UPPERCASE_FIELDS and spaced != spaced.upper():
+        if name in UPPERCASE_FIELDS and joined != joined.upper():
             return False
     if float in kinds and "number" in meta.get("type", ()):
-        return all(round(value, 2) == value for value in column if type(value) is float)
+        # Each distinct amount once (amounts repeat); zero and None stay as they are
+        if kinds <= NUMBER_TYPES:
+            numbers = list(set(filter(None, column)))
+        else:
+            numbers = list({value for value in column if type(value) is float})
+        return list(map(round, numbers, repeat(2))) == numbers
     return True
 
 
 def normalize_batch(batch):
     """The same rules for every row of a RecordBatch, column by column."""
-    columns = batch.columns()
+    columns, kinds = batch.columns(), batch.column_types()
     changed = False
     for index, name in enumerate(batch.fields):
         meta = batch.item_class.fields[name]
-        if not column_is_normal(name, meta, columns[index]):
+        if not column_is_normal(name, meta, columns[index], kinds[index]):
             columns[index] = [normalize_value(name, meta, value) for value in columns[index]]
             changed = True
     if changed:

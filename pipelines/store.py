@@ -9,6 +9,7 @@ from itemadapter import ItemAdapter
 from recallwatch.batch import RecordBatch
 from recallwatch.provenance import DocumentDone
 from recallwatch.run import Run
+from recallwatch.schema import create_indexes, drop_indexes_while_empty
 
 
 class StorePipeline:
@@ -18,6 +19,8 @@ class StorePipeline:
         self.pending = defaultdict(list)
         self.completed_fetches = []
         self.keys = {}
+        self.batch_tables = set()  # tables a RecordBatch was stored in
+        self.unindexed_tables = []  # of those, the ones loaded without their secondary indexes
         self.run.on_close(self.flush)
 
     @classmethod
@@ -65,9 +68,15 @@ class StorePipeline:
             f"VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
         )
         fetch_id = (batch.fetch_id,)
+        if batch.table not in self.batch_tables:
+            self.batch_tables.add(batch.table)
+            if drop_indexes_while_empty(self.run.db, batch.table):
+                self.unindexed_tables.append(batch.table)
         with self.run.db.atomic():
             self.run.db.conn.executemany(statement, (row + fetch_id for row in batch.rows))
         self.run.items_stored += len(batch.rows)
 
     def close_spider(self):
         self.flush()
+        for table in self.unindexed_tables:
+            create_indexes(self.run.db, table)

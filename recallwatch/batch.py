@@ -24,6 +24,7 @@ class RecordBatch:
     fetch_id: str | None = None
     _columns: list | None = field(default=None, repr=False, compare=False)
     _columns_of: list | None = field(default=None, repr=False, compare=False)
+    _types: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def table(self):
@@ -38,11 +39,20 @@ class RecordBatch:
         if self._columns is None or self._columns_of is not self.rows:
             self._columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.fields]
             self._columns_of = self.rows
+            self._types = None
         return self._columns
+
+    def column_types(self):
+        """The set of Python types of each column's values (as `columns`, computed once per
+        version of the rows)."""
+        columns = self.columns()
+        if self._types is None:
+            self._types = [set(map(type, column)) for column in columns]
+        return self._types
 
     def set_columns(self, columns):
         self.rows = list(zip(*columns, strict=True))
-        self._columns, self._columns_of = list(columns), self.rows
+        self._columns, self._columns_of, self._types = list(columns), self.rows, None
 
     def item(self, row):
         """One row as an item (for the per-row path: a row that needs a closer look)."""

@@ -2,7 +2,7 @@
 
 import sqlite_utils
 
-from recallwatch.schema import INDEXES, open_database, table_specs
+from recallwatch.schema import INDEXES, create_indexes, drop_indexes_while_empty, open_database, table_specs
 from tests.crawl import crawl
 
 DESIGN_TABLES = {
@@ -37,6 +37,30 @@ def test_indexes_for_the_sites_joins_and_filters_exist(tmp_path):
     db = open_database(tmp_path / "new.db")
     for table, columns in INDEXES:
         assert columns in [index.columns for index in db[table].indexes], (table, columns)
+
+
+def test_only_an_empty_table_is_loaded_without_its_secondary_indexes(tmp_path):
+    db = open_database(tmp_path / "new.db")
+    wanted = [columns for table, columns in INDEXES if table == "contributions"]
+
+    def indexed():
+        return [columns for columns in wanted if columns in [index.columns for index in db["contributions"].indexes]]
+
+    assert drop_indexes_while_empty(db, "contributions")
+    assert indexed() == [] and db["contributions"].pks == ["id"]
+    create_indexes(db, "contributions")
+    assert indexed() == wanted
+    db["contributions"].insert({"id": "c1", "filing_id": "f1"})
+    assert not drop_indexes_while_empty(db, "contributions")
+    assert indexed() == wanted
+
+
+def test_a_bulk_load_into_a_new_database_ends_with_every_index(tmp_path):
+    result = crawl("filings_calaccess", tmp_path)
+    assert result.returncode == 0, result.output
+    assert result.db["contributions"].count
+    for table, columns in INDEXES:
+        assert columns in [index.columns for index in result.db[table].indexes], (table, columns)
 
 
 def test_opening_an_existing_database_adds_new_columns_without_losing_rows(tmp_path):

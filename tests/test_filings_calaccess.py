@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from crawlers.filings_calaccess import RowProblem, decode, records, table_rows
+from crawlers.filings_calaccess import RowProblem, decode, records, table_rows, text_records
 from tests.crawl import FIXTURES, crawl, file_url
 
 SAMPLES = FIXTURES / "filings_calaccess" / "samples"
@@ -152,6 +152,16 @@ def test_records_end_with_crlf_even_across_read_chunks():
 def test_bytes_are_cleaned_and_decoded():
     assert decode(b"Mu\xf1oz\x00\x1a") == "Muñoz"
     assert decode("Muñoz".encode()) == "Muñoz"
+
+
+def test_records_are_decoded_a_block_at_a_time_as_they_would_be_one_by_one():
+    utf8 = b"A\tB\r\nMu\xc3\xb1oz\tx\r\nline\nbreak\tw\r\n"
+    mixed = utf8 + b"Mu\xf1oz\ty\r\n"  # one Windows-1252 record: the block is decoded record by record
+    dropped = utf8 + b"N\x00U\r\x00\nL\tz\r\n\x1a"  # bytes dropped after the split, not before
+    for table in (utf8, mixed, dropped):
+        one_by_one = [(number, decode(record)) for number, record in records(io.BytesIO(table))]
+        assert list(text_records(io.BytesIO(table))) == one_by_one
+    assert [text for _, text in text_records(io.BytesIO(dropped))][-1] == "NU\r\nL\tz"
 
 
 def test_a_row_with_the_wrong_field_count_is_a_problem_with_its_text():
