@@ -63,6 +63,11 @@ DOWNLOADER_MIDDLEWARES = {
     "recallwatch.provenance.FetchRecorderMiddleware": 950,
     "recallwatch.incremental.ConditionalRequestMiddleware": 940,
     "recallwatch.failures.MissingFileMiddleware": 560,
+    # Scrapy's own, replaced by ones that record a redirect loop or a body that does not decompress
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "recallwatch.failures.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "recallwatch.failures.HttpCompressionMiddleware": 590,
     # Closest to the engine: only failures the retry middleware gave up on.
     "recallwatch.failures.DownloadFailureMiddleware": 10,
 }

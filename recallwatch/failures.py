@@ -3,11 +3,16 @@
 - `DocumentFailureMiddleware` (spider middleware): an HTTP error status, or an exception raised
   while parsing a page, becomes a reject for that URL and an ERROR in the log.
 - `DownloadFailureMiddleware` (downloader middleware, next to the engine so it sees only what
-  the retry middleware gave up on): timeouts, refused connections, DNS failures.
+  the retry middleware gave up on): timeouts, refused connections, DNS failures, a response
+  larger than DOWNLOAD_MAXSIZE.
+- `RedirectMiddleware` and `HttpCompressionMiddleware` replace Scrapy's own: a redirect loop
+  (more than REDIRECT_MAX_TIMES hops) and a body that does not decompress are raised while a
+  response is processed, where no `process_exception` sees them, and would be dropped silently.
 """
 
 import logging
 
+from scrapy.downloadermiddlewares import httpcompression, redirect
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -18,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 def describe_exception(exception):
     message = str(exception).strip() or repr(exception)
+    if "_ResponseSizeExceeded" in message or "maxsize" in message.lower():
+        return f"response larger than the size limit (DOWNLOAD_MAXSIZE): {message}"
     return f"{type(exception).__name__}: {message}"
 
 
@@ -65,3 +72,34 @@ class MissingFileMiddleware:
         if request.url.startswith("file:") and isinstance(exception, FileNotFoundError | IsADirectoryError):
             request.meta["dont_retry"] = True
         return None
+
+
+class RecordsResponseFailures:
+    """Mixin for a downloader middleware whose process_response may raise: the failure becomes a
+    reject of the request's URL, and the request is dropped."""
+
+    failure_reason = "download failed"
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        middleware.run = Run.of(crawler)
+        return middleware
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except Exception as exception:  # noqa: BLE001 - recorded, then the request is dropped
+            reason = f"{self.failure_reason}: {describe_exception(exception)}"
+            url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL the spider asked for
+            logger.error("%s: %s", url, reason)
+            self.run.reject(reason, url=url)
+            raise IgnoreRequest(reason) from exception
+
+
+class RedirectMiddleware(RecordsResponseFailures, redirect.RedirectMiddleware):
+    failure_reason = "redirect failed"
+
+
+class HttpCompressionMiddleware(RecordsResponseFailures, httpcompression.HttpCompressionMiddleware):
+    failure_reason = "could not decompress the response"
