@@ -16,6 +16,7 @@ from pathlib import Path
 import scrapy
 
 from crawlers.base import RecallSpider
+from crawlers.error_pages import error_page_reason
 from crawlers.items import Article, ArticleMention, ArticleUrl, ArticleVersion
 from crawlers.news_dedup import DUPLICATE, NEW, NEWER, StoryIndex, content_hash, fingerprint, site_of
 from crawlers.news_discovery import (
@@ -207,6 +208,9 @@ class NewsSpider(RecallSpider):
         )
         if page is None or not page.text or not page.title:
             self.reject("no article title or text found in the page", response=response)
+            return
+        if reason := error_page_reason(page.title, page.text, dated=page.published is not None):
+            self.reject(f"not an article: {reason}", response=response)
             return
         mentions = self.mentions.find(" ".join(filter(None, [page.title, page.description, page.text])), page.published)
         if not mentions and not always_keep:

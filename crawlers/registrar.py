@@ -15,6 +15,7 @@ import scrapy
 from bs4 import BeautifulSoup
 
 from crawlers.base import RecallSpider
+from crawlers.error_pages import MIN_DOCUMENT_WORDS, error_page_reason
 from crawlers.items import Announcement, InvalidReason, PetitionCount
 from crawlers.petition_figures import derived_figures, read_petition_report
 from recallwatch.ids import fold, stable_id
@@ -34,13 +35,6 @@ WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+"
 # "SAN FRANCISCO, Tuesday, November 9, 2021 – ..." or "NORWALK, Calif. (August 15, 2022) – ..."
 DATELINE = re.compile(rf"^[A-Z][A-Z .'-]+,(?:\s*[A-Z][a-z]+\.,?)?\s*\(?(?:{WEEKDAY})?(?P<date>{WRITTEN_DATE.pattern})")
 DATE_LINE = re.compile(rf"^\s*(?:{WEEKDAY})?(?P<date>{WRITTEN_DATE.pattern})\s*$")
-# A 200 page that is no release: the site's maintenance or error page served in its place.
-ERROR_PAGE = re.compile(
-    r"\b(?:under maintenance|down for maintenance|scheduled maintenance|temporarily unavailable|service unavailable|"
-    r"page not found|not found|access denied|forbidden|internal server error|something went wrong|error \d{3})\b",
-    re.IGNORECASE,
-)
-MIN_RELEASE_WORDS = 25
 NEXT_PAGE = "a[rel=next], .pager__item--next a, .pager-next a, li.next a, a[title='Go to next page']"
 
 
@@ -115,16 +109,13 @@ def read_release_page(html):
 
 
 def not_a_release(page):
-    """Why a page is no release (empty, or a maintenance or error page), or None. A short page with
-    no date of its own that names an error or maintenance is one; a release may be short, but has
-    a date."""
+    """Why a page is no release (empty, or a maintenance or error page), or None. A release may be
+    short, but it has a date."""
     if not page.title and not page.text:
         return "not a release: the page is empty"
-    short = page.published is None or len(page.text.split()) < MIN_RELEASE_WORDS
-    match = ERROR_PAGE.search(page.title or "") or (short and ERROR_PAGE.search(page.text))
-    if match:
-        return f"not a release: the page says {match.group(0)!r} (a maintenance or error page)"
-    if page.published is None and len(page.text.split()) < MIN_RELEASE_WORDS:
+    if reason := error_page_reason(page.title, page.text, dated=page.published is not None):
+        return f"not a release: {reason}"
+    if page.published is None and len(page.text.split()) < MIN_DOCUMENT_WORDS:
         return "not a release: no date and almost no text (an empty or placeholder page)"
     return None
 

@@ -36,7 +36,8 @@ MAINTENANCE_PAGE = (
     b"<body><h1>Site under maintenance</h1><p>We will be back shortly.</p></body></html>"
 )
 
-# fault name -> (what the crawler should do, the reason it records when it gives up)
+# fault name -> what the crawler should make of it: "recovers" (the document's rows stored as from a
+# clean answer), "stored" (stored, the bad bytes replaced), "rejected" (a reject, none of its rows)
 FAULTS = {
     "http_503_then_ok": "recovers",
     "http_500_then_ok": "recovers",
@@ -49,7 +50,7 @@ FAULTS = {
     "missing_content_type": "recovers",
     "bad_gzip": "rejected",
     "html_instead": "rejected",
-    "invalid_utf8": "recovers",
+    "invalid_utf8": "stored",
     "empty": "rejected",
     "redirect_loop": "rejected",
 }
@@ -95,10 +96,22 @@ def corrupt_utf8(body):
 class FaultServer:
     def __init__(self, snapshot_dir=REPO / "snapshot"):
         self.snapshot = Snapshot(str(snapshot_dir))
-        self.plan = {}  # canonical URL -> fault name
+        self._plan = {}  # canonical URL -> fault name
         self.hits = {}  # canonical URL -> requests answered
         self.lock = threading.Lock()
         self.server = None
+
+    @property
+    def plan(self):
+        return self._plan
+
+    @plan.setter
+    def plan(self, faults):
+        """{URL: fault name}: the document at URL answers with that fault."""
+        self._plan = {recording_key(url): fault for url, fault in faults.items()}
+
+    def hits_of(self, url):
+        return self.hits.get(recording_key(url), 0)
 
     # --- lifecycle ---
 
@@ -221,7 +234,8 @@ class FaultServer:
         self.send(handler, 200, MAINTENANCE_PAGE, {"Content-Type": "text/html; charset=utf-8"})
 
     def fault_invalid_utf8(self, handler, attempt, status, body, headers):
-        self.send(handler, status, corrupt_utf8(body), headers)
+        textual = re.search(r"text|json|xml", headers.get("Content-Type", ""))
+        self.send(handler, status, corrupt_utf8(body) if textual else body, headers)  # a zip has no UTF-8
 
     def fault_empty(self, handler, attempt, status, body, headers):
         self.send(handler, 200, b"", headers)
