@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import scrapy
 from python_calamine import CalamineWorkbook
 
+from crawlers.archive_limits import ArchiveLimits, check_archive, open_zip
 from crawlers.base import RecallSpider
 from crawlers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
 from crawlers.items import Committee, Contribution, Filing, FilingSummary
@@ -77,15 +78,18 @@ def export_name_parts(url):
     return (match.group(1).upper(), match.group(2)) if match else (None, None)
 
 
-def open_workbook(body):
-    """The workbook in an export: the .xlsx inside a .zip, or a bare .xlsx (itself a zip)."""
-    archive = zipfile.ZipFile(io.BytesIO(body))
+def open_workbook(body, limits=None):
+    """The workbook in an export: the .xlsx inside a .zip, or a bare .xlsx (itself a zip); both
+    checked against the archive limits."""
+    limits = limits or ArchiveLimits()
+    archive = open_zip(io.BytesIO(body), limits)
     names = archive.namelist()
     if "[Content_Types].xml" not in names:
         workbooks = [name for name in names if name.lower().endswith((".xlsx", ".xlsm"))]
         if not workbooks:
             raise ValueError(f"no .xlsx in the export (it holds {', '.join(names[:5]) or 'nothing'})")
         body = archive.read(workbooks[0])
+        check_archive(zipfile.ZipFile(io.BytesIO(body)), limits)
     return CalamineWorkbook.from_filelike(io.BytesIO(body))
 
 
@@ -314,7 +318,7 @@ class FilingsNetfileExportSpider(RecallSpider):
             self.reject(reason, response=response, record=record, item_type="contributions")
 
         yield from parse_workbook(
-            open_workbook(response.body),
+            open_workbook(response.body, ArchiveLimits.from_settings(self.settings)),
             export,
             watchlist=self.watchlist,
             committee_ids=committee_ids,

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def describe_exception(exception):
     message = str(exception).strip() or repr(exception)
-    if "_ResponseSizeExceeded" in message or "maxsize" in message.lower():
+    if "download max size" in message or "download maxsize" in message:
         return f"response larger than the size limit (DOWNLOAD_MAXSIZE): {message}"
     return f"{type(exception).__name__}: {message}"
 
