@@ -18,7 +18,7 @@ import scrapy
 from crawlers.base import RecallSpider
 from crawlers.error_pages import error_page_reason
 from crawlers.items import Article, ArticleMention, ArticleUrl, ArticleVersion
-from crawlers.news_dedup import DUPLICATE, NEW, NEWER, StoryIndex, content_hash, fingerprint, site_of
+from crawlers.news_dedup import DUPLICATE, NEW, NEWER, StoryIndex, content_hash, fingerprint, site_of, story_key
 from crawlers.news_discovery import (
     GZIP_MAGIC,
     clean_url,
@@ -220,7 +220,7 @@ class NewsSpider(RecallSpider):
         row = self.article_row(page, listing, site_outlet=(listing or {}).get("outlet"))
         urls = [page.url, *listing_urls(response, listing)]
         decision = self.stories.decide(row, urls)
-        article_id = decision.article_id or stable_id(page.url)
+        article_id = decision.article_id or stable_id(story_key(page.url))
         now = utc_now_iso()
         if decision.kind in (NEW, NEWER):
             if decision.kind == NEWER:
