@@ -16,7 +16,7 @@ import scrapy
 from bs4 import BeautifulSoup
 
 from crawlers.base import RecallSpider
-from crawlers.error_pages import MIN_DOCUMENT_WORDS, error_page_reason
+from crawlers.error_pages import error_page_reason
 from crawlers.items import Announcement, InvalidReason, PetitionCount
 from crawlers.petition_figures import derived_figures, read_petition_report
 from recallwatch.ids import fold, stable_id
@@ -110,15 +110,12 @@ def read_release_page(html):
 
 
 def not_a_release(page):
-    """Why a page is no release (empty, or a maintenance or error page), or None. A release may be
-    short, but it has a date."""
+    """Why a page is no release (empty, or a maintenance or error page), or None."""
     if not page.title and not page.text:
         return "not a release: the page is empty"
     if reason := error_page_reason(page.title, page.text, dated=page.published is not None):
         return f"not a release: {reason}"
-    if page.published is None and len(page.text.split()) < MIN_DOCUMENT_WORDS:
-        return "not a release: no date and almost no text (an empty or placeholder page)"
-    return None
+    return None  # a short undated page is a release without a date: validation says so
 
 
 # --- A listing page

@@ -30,7 +30,7 @@ from recallwatch.snapshot import Snapshot, recording_key
 
 REPO = Path(__file__).resolve().parent.parent
 ORIGIN_HEADER = "X-Mirror-Origin"
-SLOW_SECONDS = 3.5  # longer than the DOWNLOAD_TIMEOUT the fault tests use
+SLOW_SECONDS = 6  # longer than the DOWNLOAD_TIMEOUT the fault tests use
 MAINTENANCE_PAGE = (
     b"<!DOCTYPE html><html><head><title>Site under maintenance</title></head>"
     b"<body><h1>Site under maintenance</h1><p>We will be back shortly.</p></body></html>"
@@ -147,7 +147,7 @@ class FaultServer:
             "MIRROR_URL": self.url,
             "DOWNLOAD_HANDLERS": json.dumps({"http": handler, "https": handler}),
             "SNAPSHOT_REPLAY": "0",
-            "DOWNLOAD_TIMEOUT": "2",
+            "DOWNLOAD_TIMEOUT": "4",
             "RETRY_TIMES": "2",
             "RETRY_BACKOFF_BASE": "0.05",
             "RETRY_BACKOFF_MAX": "0.2",

@@ -15,7 +15,6 @@ MAINTENANCE = """<html><head><title>Site under maintenance</title></head>
 <body><h1>Site under maintenance</h1><p>We will be back shortly.</p></body></html>"""
 GENERIC_ERROR = """<html><head><title>Los Angeles County Registrar-Recorder/County Clerk</title></head>
 <body><main><p>Sorry, something went wrong. Please try again later.</p></main></body></html>"""
-PLACEHOLDER = """<html><head><title>News Release</title></head><body><main><p>Loading…</p></main></body></html>"""
 
 
 @pytest.mark.parametrize(
@@ -23,7 +22,6 @@ PLACEHOLDER = """<html><head><title>News Release</title></head><body><main><p>Lo
     [
         (MAINTENANCE, "not a release: the page says 'under maintenance' (a maintenance or error page)"),
         (GENERIC_ERROR, "not a release: the page says 'something went wrong' (a maintenance or error page)"),
-        (PLACEHOLDER, "not a release: no date and almost no text (an empty or placeholder page)"),
         ("", "not a release: the page is empty"),
     ],
 )
