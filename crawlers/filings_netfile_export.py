@@ -203,9 +203,14 @@ def committees_in(workbook, export):
     its reports cover (a 460's period end, else the report date): which campaign a committee
     belongs to is decided on that day."""
     latest = {}
+    types = {}  # the type of the latest report that states one (the Summary sheet has no such column)
     for sheet_name in [*MONEY_SHEETS, SUMMARY_SHEET]:
         for row in sheet_rows(workbook, sheet_name):
             committee_id = export.committee_id(row)
+            if committee_type := cell_text(row.get("Committee_Type")):
+                reported_at = iso_date(row.get("Rpt_Date")) or ""
+                if reported_at >= types.get(committee_id, ("", None))[0]:
+                    types[committee_id] = (reported_at, committee_type)
             reported = iso_date(row.get("Rpt_Date")) or ""
             covered = iso_date(row.get("Thru_Date")) or reported
             previous = latest.get(committee_id)
@@ -222,7 +227,7 @@ def committees_in(workbook, export):
                 source=SOURCE,
                 source_id=filer_id or "unknown",
                 fppc_id=filer_id if filer_id and filer_id.isdigit() else None,
-                committee_type=cell_text(row.get("Committee_Type")),
+                committee_type=types.get(committee_id, (None, None))[1],
                 agency=export.agency,
             ),
             covered or None,

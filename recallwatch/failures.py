@@ -91,14 +91,23 @@ class RecordsResponseFailures:
             return super().process_response(request, response)
         except Exception as exception:  # noqa: BLE001 - recorded, then the request is dropped
             reason = f"{self.failure_reason}: {describe_exception(exception)}"
-            url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL the spider asked for
+            url = self.failed_url(request)
             logger.error("%s: %s", url, reason)
             self.run.reject(reason, url=url)
             raise IgnoreRequest(reason) from exception
 
+    @staticmethod
+    def failed_url(request):
+        return request.url
+
 
 class RedirectMiddleware(RecordsResponseFailures, redirect.RedirectMiddleware):
     failure_reason = "redirect failed"
+
+    @staticmethod
+    def failed_url(request):
+        """The URL the spider asked for, not the last hop of the loop."""
+        return (request.meta.get("redirect_urls") or [request.url])[0]
 
 
 class HttpCompressionMiddleware(RecordsResponseFailures, httpcompression.HttpCompressionMiddleware):
