@@ -80,7 +80,9 @@ def machine():
 def number(value):
     if value is None:
         return "–"
-    return f"{value:,.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 def report(results, about, quick):
