@@ -16,19 +16,19 @@ from dataclasses import dataclass
 
 import pytest
 import sqlite_utils
+from scrapy.utils.misc import walk_modules_iter
+from scrapy.utils.spider import iter_spider_classes
 
 from tests.crawl import crawl
 from tests.fault_server import FAULTS, FaultServer
 
-SPIDERS = [
-    "registrar_lavote",
-    "registrar_sfelections",
-    "news",
-    "filings_datasf",
-    "filings_netfile",
-    "filings_netfile_export",
-    "filings_calaccess",
-]
+
+def project_spiders():
+    """Every spider of crawlers/: a new one joins the suite (and needs its FAULT_TARGETS line)."""
+    return sorted({spider.name for module in walk_modules_iter("crawlers") for spider in iter_spider_classes(module)})
+
+
+SPIDERS = project_spiders()
 RECORD_TABLES = [
     "announcements",
     "petition_counts",
@@ -77,6 +77,11 @@ SPIDER_REASONS = {
     ("filings", "html_instead"): r"^could not parse: ",
     ("filings", "empty"): r"^could not parse: .*(empty|JSON|zip|Expecting value)",
 }
+
+
+def test_every_spider_is_in_the_fault_suite():
+    assert set(FAULT_TARGETS) == set(SPIDERS)
+    assert len(SPIDERS) >= 7
 
 
 def expected_reason(spider, fault):
