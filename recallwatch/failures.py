@@ -21,11 +21,30 @@ from recallwatch.run import Run
 logger = logging.getLogger(__name__)
 
 
+SILENT_ERRORS = {"ResponseDataLossError": "the response was cut short (fewer bytes than its Content-Length)"}
+
+
+def wrapped_errors(exception):
+    """The errors inside Twisted's ResponseFailed (Scrapy raises it as DownloadFailedError), or []."""
+    for candidate in (exception, exception.__cause__):
+        reasons = getattr(candidate, "reasons", None)
+        if reasons:
+            return [getattr(reason, "value", reason) for reason in reasons]
+    return []
+
+
 def describe_exception(exception):
+    """A reason a person can read: 'ConnectionLost: Connection to the other side was lost…' rather
+    than the repr of a list of Twisted failures."""
+    name = type(exception).__name__
+    if name in SILENT_ERRORS:
+        return f"{name}: {SILENT_ERRORS[name]}"
+    if inner := wrapped_errors(exception):
+        return "; ".join(describe_exception(error) for error in inner)
     message = str(exception).strip() or repr(exception)
     if "download max size" in message or "download maxsize" in message:
         return f"response larger than the size limit (DOWNLOAD_MAXSIZE): {message}"
-    return f"{type(exception).__name__}: {message}"
+    return f"{name}: {message}"
 
 
 class DocumentFailureMiddleware:

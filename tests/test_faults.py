@@ -62,8 +62,8 @@ RETRYABLE = {"http_500", "slow", "reset", "truncated"}
 REASONS = {
     "http_500": r"^HTTP 500$",
     "slow": r"^download failed: .*took longer than 4\.0 seconds",
-    "reset": r"^download failed: .*(ConnectionLost|Connection was closed|connection.*lost)",
-    "truncated": r"^download failed: .*(DataLoss|data loss)",
+    "reset": r"^download failed: .*Connection(Lost|Done): Connection",
+    "truncated": r"^download failed: ResponseDataLossError: the response was cut short",
     "bad_gzip": r"^could not decompress the response: .*(Error -3|decompress|gzip)",
     "redirect_loop": r"^redirect failed: .*max redirections reached",
     "html_instead": None,
