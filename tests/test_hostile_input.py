@@ -3,6 +3,7 @@ limit and a zip bomb in place of an export (rejected with the reason, nothing st
 rows with embedded tabs and line breaks (the malformed rows rejected, the rest stored)."""
 
 import sqlite3
+import struct
 import zipfile
 
 import pytest
@@ -94,6 +95,22 @@ def test_a_zip_bomb_in_place_of_an_export_is_rejected_and_nothing_stored(tmp_pat
         assert result.db[table].count == 0
     run = result.last_run(spider)
     assert run["status"] == "partial" and run["items"] == 0 and run["rejects"] == 1
+
+
+def test_a_zip_that_understates_a_member_size_is_read_no_further_than_it_says(tmp_path):
+    """The limits trust the declared sizes: a bomb that declares 1,000 bytes for 64 MB of zeros is
+    read 1,000 bytes far, then fails its CRC check: rejected, nothing stored."""
+    export = zip_bomb(tmp_path / "dbwebexport.zip", "CalAccess/DATA/RCPT_CD.TSV")
+    data = bytearray(export.read_bytes())
+    local, central = 0, data.index(b"PK\x01\x02")
+    struct.pack_into("<I", data, local + 22, 1000)  # uncompressed size in the local header
+    struct.pack_into("<I", data, central + 24, 1000)  # and in the central directory
+    export.write_bytes(bytes(data))
+    result = crawl("filings_calaccess", tmp_path, f"url={file_url(export)}")
+    assert result.returncode == 0, result.output
+    reasons = [row["reason"] for row in result.db.query("select reason from rejects")]
+    assert len(reasons) == 1 and reasons[0].startswith("could not parse: BadZipFile: Bad CRC-32"), reasons
+    assert result.db["contributions"].count == 0
 
 
 def test_an_export_over_the_uncompressed_limit_is_rejected(tmp_path):

@@ -15,7 +15,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -109,7 +108,7 @@ def start_site(database, port, log):
             time.sleep(0.3)
 
 
-def test_readers_see_no_error_and_no_half_batch_while_a_large_ingest_runs(tmp_path):
+def test_readers_see_no_error_and_no_half_batch_while_a_large_ingest_runs(tmp_path, capsys):
     tsv = tmp_path / "RCPT_CD.TSV"
     load_bench("bench_calaccess_ingest").generate(tsv, ROWS)
     database = tmp_path / "recalls.db"
@@ -143,7 +142,8 @@ def test_readers_see_no_error_and_no_half_batch_while_a_large_ingest_runs(tmp_pa
         "ingest_seconds": round(ingest_seconds, 1),
         "largest_count_seen": readers.max_seen,
     }
-    print("readers while writing:", json.dumps(report), file=sys.stderr)
+    with capsys.disabled():  # the report shows in `make test`'s output
+        print(f"\nreaders while writing: {json.dumps(report)}")
     assert readers.failures == [], readers.failures[:5]
     assert readers.violations == [], readers.violations[:5]
     assert readers.max_seen == ROWS  # the readers saw the whole ingest land
