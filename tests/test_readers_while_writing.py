@@ -24,7 +24,7 @@ from recallwatch.schema import open_database
 from tests.crawl import REPO, SCRAPY
 from tests.test_site import free_port, get_json
 
-ROWS = 100_000
+ROWS = 200_000
 BATCH_ROWS = 2_000
 RECEIPTS_PER_FILING = 20  # bench_calaccess_ingest.generate
 CLIENTS = 4
