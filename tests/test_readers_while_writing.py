@@ -7,7 +7,8 @@ The batch boundary: filings_calaccess yields receipts as RecordBatch objects of 
 and the store pipeline writes each in one transaction (pipelines/store.py). The generated file has
 20 receipts per filing and a row count that is a multiple of the batch size (itself a multiple of
 20), so at every instant the number of receipts stored is a multiple of the batch size and every
-filing has 0 or 20 of them; a half-written batch would break both.
+filing has 0 or 20 of them; a half-written batch would break both. (Checked by hand: with each
+batch written in two transactions instead of one, the readers see over a hundred violations.)
 """
 
 import importlib.util
