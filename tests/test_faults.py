@@ -69,13 +69,18 @@ REASONS = {
     "html_instead": None,
     "empty": None,
 }
+# What a JSON API answer or an export zip that is something else (a page, nothing) is recorded as
+FILINGS_UNREADABLE = (
+    r"^could not parse: (JSONDecodeError: Expecting value|BadZipFile: File is not a zip file"
+    r"|ValueError: no CAL-ACCESS table in the document)"
+)
 SPIDER_REASONS = {
     ("registrar", "html_instead"): r"^not a release: the page says 'under maintenance'",
     ("registrar", "empty"): r"^not a release: the page is empty",
     ("news", "html_instead"): r"^not an article: the page says 'under maintenance'",
     ("news", "empty"): r"^no article title or text found in the page",
-    ("filings", "html_instead"): r"^could not parse: ",
-    ("filings", "empty"): r"^could not parse: .*(empty|JSON|zip|Expecting value)",
+    ("filings", "html_instead"): FILINGS_UNREADABLE,
+    ("filings", "empty"): FILINGS_UNREADABLE,
 }
 
 
