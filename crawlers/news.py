@@ -58,6 +58,18 @@ def listing_urls(response, listing):
     return list(dict.fromkeys(u if u.startswith("file:") else clean_url(u) for u in urls))
 
 
+METADATA = ("outlet", "title", "author", "published", "modified", "description", "section", "language", "paywalled")
+
+
+def read_at_canonical(response, page):
+    """The page was fetched at the address it names as canonical (not an AMP copy or a redirect)."""
+    return clean_url(response.url) == page.url
+
+
+def metadata_differs(stored, row):
+    return any(stored.get(name) != row.get(name) for name in METADATA)
+
+
 class NewsSpider(RecallSpider):
     name = "news"
 
@@ -228,6 +240,15 @@ class NewsSpider(RecallSpider):
                 yield self.version(decision.stored, superseded_at=now)
             if page.paywalled:
                 stats.inc_value("news/paywalled")
+            yield Article(id=article_id, **row)
+            self.stories.remember({"id": article_id, **row}, urls)
+        elif (
+            decision.kind == DUPLICATE and read_at_canonical(response, page) and metadata_differs(decision.stored, row)
+        ):
+            # The same text, read at its canonical address after a copy (AMP, a redirect): the
+            # canonical page's metadata win, whichever was read first (an AMP copy says lang="en"
+            # where the page says "en-US").
+            stats.inc_value("news/duplicates")
             yield Article(id=article_id, **row)
             self.stories.remember({"id": article_id, **row}, urls)
         else:

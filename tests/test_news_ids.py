@@ -25,6 +25,24 @@ def test_the_story_key_is_the_site_and_story_number_else_the_address(url, key):
     assert story_key(url) == key
 
 
+CANONICAL = "https://www.latimes.com/california/story/2022-08-15/recall-effort-la-district-attorney-george-gascon-fails"
+
+
+def test_a_story_read_at_its_canonical_address_and_as_an_amp_copy_is_the_same_row_in_either_order(tmp_path):
+    """The canonical page's metadata win (the AMP copy says lang="en", the page "en-US")."""
+    rows = []
+    for order in ([CANONICAL, CANONICAL + "?_amp=true"], [CANONICAL + "?_amp=true", CANONICAL]):
+        folder = tmp_path / str(len(rows))
+        folder.mkdir()
+        (folder / "urls.txt").write_text("\n".join(order) + "\n")
+        result = crawl("news", folder, f"url_list={folder / 'urls.txt'}", settings={"CONCURRENT_REQUESTS": "1"})
+        assert result.returncode == 0, result.output
+        query = "select id, url, title, author, published, modified, language, text from articles"
+        rows.append(list(result.db.query(query)))
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == 1 and rows[0][0]["language"] == "en-US"
+
+
 def test_the_id_of_a_story_read_under_two_addresses_does_not_depend_on_the_order(tmp_path):
     stored = []
     for order in ([FIRST, RETITLED], [RETITLED, FIRST]):
