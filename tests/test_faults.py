@@ -54,7 +54,8 @@ FAULT_TARGETS = {
     "filings_calaccess": r"dbwebexport",
 }
 # Columns that differ between two clean crawls: provenance and times, and which listing led to an
-# article first (its feed or its sitemap: whichever was read first, see the report)
+# article first (its feed, its sitemap or a Google News redirect: whichever was read first; the
+# duplicate request is filtered, so the other listings' addresses of a story may not be recorded)
 VOLATILE = re.compile(r"fetch|seen|run|_at$|archive|retrieved|crawled|updated|discovered_via|listed_in")
 RETRIED = {"http_503_then_ok", "http_500_then_ok", "http_429_then_ok"}
 RETRYABLE = {"http_500", "slow", "reset", "truncated"}
@@ -104,6 +105,8 @@ def document_rows(db):
         query = f"select [{table}].*, fetches.url as _document from [{table}] join fetches on fetch_id = fetches.id"
         for row in db.query(query):
             url = row.pop("_document")
+            if table == "article_urls" and row["via"] != "canonical":
+                continue  # which listing or redirect reached a story first (see VOLATILE)
             kept = {k: v for k, v in row.items() if not VOLATILE.search(k)}
             rows.setdefault(url, set()).add((table, json.dumps(kept, sort_keys=True, default=str)))
     return rows
