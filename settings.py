@@ -24,6 +24,13 @@ DATABASE = env("DATABASE", str(PROJECT_DIR / "data" / "recalls.db"))
 WATCHLIST = env("WATCHLIST", str(PROJECT_DIR / "data" / "watchlist.yml"))
 STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
 
+# Limits on what a fetched document may be (a larger one is rejected with the reason): pages and
+# API answers (the export spiders allow more), and what an export zip may expand to
+DOWNLOAD_MAXSIZE = int(env("DOWNLOAD_MAXSIZE", str(64 * 1024 * 1024)))
+DOWNLOAD_WARNSIZE = int(env("DOWNLOAD_WARNSIZE", str(16 * 1024 * 1024)))
+EXPORT_MAX_UNCOMPRESSED_BYTES = int(env("EXPORT_MAX_UNCOMPRESSED_BYTES", str(32 * 1024**3)))
+EXPORT_MAX_RATIO = float(env("EXPORT_MAX_RATIO", "200"))
+
 # Incremental runs: documents stored completely before are not parsed again (0 = re-parse all)
 INCREMENTAL = env("INCREMENTAL", "1") not in ("0", "false", "False", "")
 
@@ -63,6 +70,11 @@ DOWNLOADER_MIDDLEWARES = {
     "recallwatch.provenance.FetchRecorderMiddleware": 950,
     "recallwatch.incremental.ConditionalRequestMiddleware": 940,
     "recallwatch.failures.MissingFileMiddleware": 560,
+    # Scrapy's own, replaced by ones that record a redirect loop or a body that does not decompress
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "recallwatch.failures.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "recallwatch.failures.HttpCompressionMiddleware": 590,
     # Closest to the engine: only failures the retry middleware gave up on.
     "recallwatch.failures.DownloadFailureMiddleware": 10,
 }

@@ -28,6 +28,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.figures import emit, figure  # noqa: E402
+
 SAMPLE = REPO / "tests" / "fixtures" / "filings_calaccess" / "samples" / "RCPT_CD.TSV"
 
 
@@ -92,6 +96,14 @@ def main():
     print(f"scrapy crawl (whole run) : {elapsed:7.2f} s  {options.rows / elapsed:10,.0f} rows/s  ({stored:,} stored)")
     print(f"ratio crawl / .import    : {elapsed / baseline:7.2f}x   (target: within 2x)")
     print(f"peak memory of the crawl : {peak_mb:7.0f} MB  (target: under 200 MB)")
+    emit(
+        [
+            figure(f"CAL-ACCESS ingest rows/s ({options.rows:,} rows; baseline sqlite3 .import)",
+                   options.rows / elapsed, options.rows / baseline, elapsed / baseline,
+                   "time / .import's <= 2", elapsed / baseline <= 2, "rows/s"),
+            figure("CAL-ACCESS ingest peak memory", peak_mb, 200, peak_mb / 200, "< 200 MB", peak_mb < 200, "MB"),
+        ]
+    )  # fmt: skip
     if not options.keep:
         shutil.rmtree(folder)
 

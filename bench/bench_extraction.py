@@ -25,6 +25,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.figures import emit, figure  # noqa: E402
 from crawlers.news_extract import extract_article  # noqa: E402
 from recallwatch.ids import fold  # noqa: E402
 
@@ -98,6 +99,15 @@ def main():
     print(f"trafilatura alone: {alone_rate:7.1f} pages/s")
     print(f"news pipeline:     {whole_rate:7.1f} pages/s")
     print(f"ratio (time per page, pipeline / library alone): {alone_rate / whole_rate:.2f}x (target <= 1.3x)")
+    mean_f1 = statistics.mean(scores)
+    emit(
+        [
+            figure("news extraction F1 (word 3-shingles, mean)", mean_f1, 1.0, mean_f1, "F1 >= 0.90", mean_f1 >= 0.90),
+            figure("news extraction speed (pages/s; baseline trafilatura alone)", whole_rate, alone_rate,
+                   alone_rate / whole_rate, "time per page / trafilatura's <= 1.3", alone_rate / whole_rate <= 1.3,
+                   "pages/s"),
+        ]
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

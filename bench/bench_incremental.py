@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import emit, figure  # noqa: E402
 from tests.crawl import crawl  # noqa: E402
 from tests.synthetic import build_registrar_snapshot  # noqa: E402
 
@@ -64,6 +65,13 @@ def main():
             f"   items stored: {first[2]} then {second[2]}"
         )
     print("target: ratio <= 0.25")
+    emit(
+        [
+            figure(f"incremental second run, {label} ({args.releases} releases)", second[0], first[0],
+                   second[0] / first[0], "second / first <= 0.25", second[0] / first[0] <= 0.25, "s")
+            for label, first, second in rows
+        ]
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

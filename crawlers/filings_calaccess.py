@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 import scrapy
 from scrapy.http import Response
 
+from crawlers.archive_limits import ArchiveLimits, open_zip
 from crawlers.cal_format import contributor_name, text_date
 from crawlers.filings_base import FilingsSpider
 from crawlers.items import Committee, Contribution, Filing, FilingSummary
@@ -462,12 +463,13 @@ class ExportFiles:
     """The tables of an export, each opened as a binary stream: a zip (path or bytes), a folder
     of extracted tables, or one table file."""
 
-    def __init__(self, location=None, body=None, url=None):
+    def __init__(self, location=None, body=None, url=None, limits=None):
         self.location, self.body, self.url = location, body, url
+        self.limits = limits or ArchiveLimits()
 
     def _zip(self):
         source = self.location if self.location else io.BytesIO(self.body)
-        return zipfile.ZipFile(source)
+        return open_zip(source, self.limits)
 
     def is_zip(self):
         if self.location:
@@ -589,7 +591,11 @@ class FilingsCalaccessSpider(FilingsSpider):
 
     def parse_export(self, response, committee_ids=None):
         local = response.meta.get(LOCAL_EXPORT)
-        files = ExportFiles(location=local) if local else ExportFiles(body=response.body, url=response.url)
+        limits = ArchiveLimits.from_settings(self.settings)
+        if local:
+            files = ExportFiles(location=local, limits=limits)
+        else:
+            files = ExportFiles(body=response.body, url=response.url, limits=limits)
         keep = None if self.url else self.watchlist_filter(committee_ids or [])
         reader = ExportReader(response.url, keep_filer=keep, link=self.link)
         tables = files.tables()

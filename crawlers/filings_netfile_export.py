@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import scrapy
 from python_calamine import CalamineWorkbook
 
+from crawlers.archive_limits import ArchiveLimits, check_archive, open_zip
 from crawlers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
 from crawlers.filings_base import FilingsSpider
 from crawlers.items import Committee, Contribution, Filing, FilingSummary
@@ -77,15 +78,18 @@ def export_name_parts(url):
     return (match.group(1).upper(), match.group(2)) if match else (None, None)
 
 
-def open_workbook(body):
-    """The workbook in an export: the .xlsx inside a .zip, or a bare .xlsx (itself a zip)."""
-    archive = zipfile.ZipFile(io.BytesIO(body))
+def open_workbook(body, limits=None):
+    """The workbook in an export: the .xlsx inside a .zip, or a bare .xlsx (itself a zip); both
+    checked against the archive limits."""
+    limits = limits or ArchiveLimits()
+    archive = open_zip(io.BytesIO(body), limits)
     names = archive.namelist()
     if "[Content_Types].xml" not in names:
         workbooks = [name for name in names if name.lower().endswith((".xlsx", ".xlsm"))]
         if not workbooks:
             raise ValueError(f"no .xlsx in the export (it holds {', '.join(names[:5]) or 'nothing'})")
         body = archive.read(workbooks[0])
+        check_archive(zipfile.ZipFile(io.BytesIO(body)), limits)
     return CalamineWorkbook.from_filelike(io.BytesIO(body))
 
 
@@ -199,9 +203,14 @@ def committees_in(workbook, export):
     its reports cover (a 460's period end, else the report date): which campaign a committee
     belongs to is decided on that day."""
     latest = {}
+    types = {}  # the type of the latest report that states one (the Summary sheet has no such column)
     for sheet_name in [*MONEY_SHEETS, SUMMARY_SHEET]:
         for row in sheet_rows(workbook, sheet_name):
             committee_id = export.committee_id(row)
+            if committee_type := cell_text(row.get("Committee_Type")):
+                reported_at = iso_date(row.get("Rpt_Date")) or ""
+                if reported_at >= types.get(committee_id, ("", None))[0]:
+                    types[committee_id] = (reported_at, committee_type)
             reported = iso_date(row.get("Rpt_Date")) or ""
             covered = iso_date(row.get("Thru_Date")) or reported
             previous = latest.get(committee_id)
@@ -218,7 +227,7 @@ def committees_in(workbook, export):
                 source=SOURCE,
                 source_id=filer_id or "unknown",
                 fppc_id=filer_id if filer_id and filer_id.isdigit() else None,
-                committee_type=cell_text(row.get("Committee_Type")),
+                committee_type=types.get(committee_id, (None, None))[1],
                 agency=export.agency,
             ),
             covered or None,
@@ -309,7 +318,7 @@ class FilingsNetfileExportSpider(FilingsSpider):
             self.reject(reason, response=response, record=record, item_type="contributions")
 
         yield from parse_workbook(
-            open_workbook(response.body),
+            open_workbook(response.body, ArchiveLimits.from_settings(self.settings)),
             export,
             watchlist=self.watchlist,
             committee_ids=committee_ids,

@@ -16,8 +16,9 @@ from pathlib import Path
 import scrapy
 
 from crawlers.base import RecallSpider
+from crawlers.error_pages import error_page_reason
 from crawlers.items import Article, ArticleMention, ArticleUrl, ArticleVersion
-from crawlers.news_dedup import DUPLICATE, NEW, NEWER, StoryIndex, content_hash, fingerprint, site_of
+from crawlers.news_dedup import DUPLICATE, NEW, NEWER, StoryIndex, content_hash, fingerprint, site_of, story_key
 from crawlers.news_discovery import (
     GZIP_MAGIC,
     clean_url,
@@ -55,6 +56,18 @@ def listing_urls(response, listing):
     listed = [listing["url"]] if listing else []
     urls = [*listed, *response.request.meta.get("redirect_urls", []), response.url]
     return list(dict.fromkeys(u if u.startswith("file:") else clean_url(u) for u in urls))
+
+
+METADATA = ("outlet", "title", "author", "published", "modified", "description", "section", "language", "paywalled")
+
+
+def read_at_canonical(response, page):
+    """The page was fetched at the address it names as canonical (not an AMP copy or a redirect)."""
+    return clean_url(response.url) == page.url
+
+
+def metadata_differs(stored, row):
+    return any(stored.get(name) != row.get(name) for name in METADATA)
 
 
 class NewsSpider(RecallSpider):
@@ -208,6 +221,9 @@ class NewsSpider(RecallSpider):
         if page is None or not page.text or not page.title:
             self.reject("no article title or text found in the page", response=response)
             return
+        if reason := error_page_reason(page.title, page.text, dated=page.published is not None):
+            self.reject(f"not an article: {reason}", response=response)
+            return
         mentions = self.mentions.find(" ".join(filter(None, [page.title, page.description, page.text])), page.published)
         if not mentions and not always_keep:
             stats.inc_value("news/discarded_off_topic")
@@ -216,7 +232,7 @@ class NewsSpider(RecallSpider):
         row = self.article_row(page, listing, site_outlet=(listing or {}).get("outlet"))
         urls = [page.url, *listing_urls(response, listing)]
         decision = self.stories.decide(row, urls)
-        article_id = decision.article_id or stable_id(page.url)
+        article_id = decision.article_id or stable_id(story_key(page.url))
         now = utc_now_iso()
         if decision.kind in (NEW, NEWER):
             if decision.kind == NEWER:
@@ -224,6 +240,15 @@ class NewsSpider(RecallSpider):
                 yield self.version(decision.stored, superseded_at=now)
             if page.paywalled:
                 stats.inc_value("news/paywalled")
+            yield Article(id=article_id, **row)
+            self.stories.remember({"id": article_id, **row}, urls)
+        elif (
+            decision.kind == DUPLICATE and read_at_canonical(response, page) and metadata_differs(decision.stored, row)
+        ):
+            # The same text, read at its canonical address after a copy (AMP, a redirect): the
+            # canonical page's metadata win, whichever was read first (an AMP copy says lang="en"
+            # where the page says "en-US").
+            stats.inc_value("news/duplicates")
             yield Article(id=article_id, **row)
             self.stories.remember({"id": article_id, **row}, urls)
         else:

@@ -10,8 +10,10 @@ newest version (by its modified date, else published date, else the one read las
 """
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import tldextract
 from trafilatura.deduplication import Simhash, content_fingerprint
@@ -32,6 +34,18 @@ def site_of(url):
     """The registered domain ("latimes.com" for www.latimes.com and amp.latimes.com)."""
     parts = _domains(url)
     return parts.top_domain_under_public_suffix or parts.domain
+
+
+# A story number in the address: kqed.org/news/11897531/<headline slug>. The slug follows the
+# headline, so the same story is found under a new address when the headline changes.
+STORY_NUMBER = re.compile(r"/(\d{6,})(?=[/.]|$)")
+
+
+def story_key(url):
+    """The natural key a story's id is made from, whichever of its addresses was read first: its
+    site and story number when the address holds one, else the (canonical) address."""
+    match = STORY_NUMBER.search(urlsplit(url).path)
+    return f"{site_of(url)}/story/{match.group(1)}" if match else url
 
 
 def content_hash(text):

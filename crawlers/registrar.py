@@ -7,6 +7,7 @@ The figures themselves are read from the release's text by `crawlers.petition_fi
 
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ import scrapy
 from bs4 import BeautifulSoup
 
 from crawlers.base import RecallSpider
+from crawlers.error_pages import error_page_reason
 from crawlers.items import Announcement, InvalidReason, PetitionCount
 from crawlers.petition_figures import derived_figures, read_petition_report
 from recallwatch.ids import fold, stable_id
@@ -107,17 +109,28 @@ def read_release_page(html):
     return ReleasePage(title=title, published=release_date(soup, text), text=text)
 
 
+def not_a_release(page):
+    """Why a page is no release (empty, or a maintenance or error page), or None."""
+    if not page.title and not page.text:
+        return "not a release: the page is empty"
+    if reason := error_page_reason(page.title, page.text, dated=page.published is not None):
+        return f"not a release: {reason}"
+    return None  # a short undated page is a release without a date: validation says so
+
+
 # --- A listing page
 
 
 def listing_entries(response, release_path):
     """[(release URL, the date the listing shows next to it or None)] in page order."""
+    links = [(link, link.attrib["href"]) for link in response.css("a[href]")]
+    links = [(link, href) for link, href in links if re.search(release_path, urlsplit(response.urljoin(href)).path)]
+    holding = release_links_held(links)
     entries = {}
-    for link in response.css("a[href]"):
-        url = response.urljoin(link.attrib["href"])
-        if not re.search(release_path, urlsplit(url).path) or url in entries:
-            continue
-        entries[url] = listed_date(link, release_path)
+    for link, href in links:
+        url = response.urljoin(href)
+        if url not in entries:
+            entries[url] = listed_date(link, holding)
     return list(entries.items())
 
 
@@ -130,20 +143,31 @@ def next_listing_url(response, listed_dates, oldest_relevant_date):
     return response.urljoin(next_page)
 
 
-def listed_date(link, release_path):
+def release_links_held(links, levels=4):
+    """{element: the release hrefs inside it} for the elements up to `levels` above each release
+    link, computed once for the page (asking each link's ancestors for their links made reading a
+    listing of n releases take n² steps: minutes for a few thousand)."""
+    holding = defaultdict(set)
+    for link, href in links:
+        element = link.root
+        for _ in range(levels):
+            element = element.getparent()
+            if element is None:
+                break
+            holding[element].add(href)
+    return holding
+
+
+def listed_date(link, holding, levels=4):
     """The date shown in the listing item that holds a link: the nearest enclosing element with a date
     outside the link's own text (a headline may name an election date), short of one that holds
     other releases too."""
-    element = link
-    for _ in range(4):
-        element = element.xpath("..")
-        if not element:
+    element = link.root
+    for _ in range(levels):
+        element = element.getparent()
+        if element is None or len(holding.get(element, ())) > 1:
             return None
-        hrefs = element.css("a::attr(href)").getall()
-        release_links = {href for href in hrefs if re.search(release_path, urlsplit(href).path)}
-        if len(release_links) > 1:
-            return None
-        text = " ".join(element.xpath(".//text()[not(ancestor::a)]").getall())
+        text = " ".join(element.xpath(".//text()[not(ancestor::a)]"))
         if match := ANY_DATE.search(text):
             return iso_date(match.group(0))
     return None
@@ -266,6 +290,9 @@ class RegistrarSpider(RecallSpider):
 
     def parse_release(self, response, listed_on=None):
         page = read_release_page(response.text)
+        if reason := not_a_release(page):
+            self.reject(reason, response=response, record={"title": page.title, "text": page.text[:500]})
+            return
         announcement = Announcement(
             id=stable_id(self.agency, response.url),
             agency=self.agency,

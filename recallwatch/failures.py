@@ -3,11 +3,16 @@
 - `DocumentFailureMiddleware` (spider middleware): an HTTP error status, or an exception raised
   while parsing a page, becomes a reject for that URL and an ERROR in the log.
 - `DownloadFailureMiddleware` (downloader middleware, next to the engine so it sees only what
-  the retry middleware gave up on): timeouts, refused connections, DNS failures.
+  the retry middleware gave up on): timeouts, refused connections, DNS failures, a response
+  larger than DOWNLOAD_MAXSIZE.
+- `RedirectMiddleware` and `HttpCompressionMiddleware` replace Scrapy's own: a redirect loop
+  (more than REDIRECT_MAX_TIMES hops) and a body that does not decompress are raised while a
+  response is processed, where no `process_exception` sees them, and would be dropped silently.
 """
 
 import logging
 
+from scrapy.downloadermiddlewares import httpcompression, redirect
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -16,9 +21,30 @@ from recallwatch.run import Run
 logger = logging.getLogger(__name__)
 
 
+SILENT_ERRORS = {"ResponseDataLossError": "the response was cut short (fewer bytes than its Content-Length)"}
+
+
+def wrapped_errors(exception):
+    """The errors inside Twisted's ResponseFailed (Scrapy raises it as DownloadFailedError), or []."""
+    for candidate in (exception, exception.__cause__):
+        reasons = getattr(candidate, "reasons", None)
+        if reasons:
+            return [getattr(reason, "value", reason) for reason in reasons]
+    return []
+
+
 def describe_exception(exception):
+    """A reason a person can read: 'ConnectionLost: Connection to the other side was lost…' rather
+    than the repr of a list of Twisted failures."""
+    name = type(exception).__name__
+    if name in SILENT_ERRORS:
+        return f"{name}: {SILENT_ERRORS[name]}"
+    if inner := wrapped_errors(exception):
+        return "; ".join(describe_exception(error) for error in inner)
     message = str(exception).strip() or repr(exception)
-    return f"{type(exception).__name__}: {message}"
+    if "download max size" in message or "download maxsize" in message:
+        return f"response larger than the size limit (DOWNLOAD_MAXSIZE): {message}"
+    return f"{name}: {message}"
 
 
 class DocumentFailureMiddleware:
@@ -65,3 +91,43 @@ class MissingFileMiddleware:
         if request.url.startswith("file:") and isinstance(exception, FileNotFoundError | IsADirectoryError):
             request.meta["dont_retry"] = True
         return None
+
+
+class RecordsResponseFailures:
+    """Mixin for a downloader middleware whose process_response may raise: the failure becomes a
+    reject of the request's URL, and the request is dropped."""
+
+    failure_reason = "download failed"
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        middleware.run = Run.of(crawler)
+        return middleware
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except Exception as exception:  # noqa: BLE001 - recorded, then the request is dropped
+            reason = f"{self.failure_reason}: {describe_exception(exception)}"
+            url = self.failed_url(request)
+            logger.error("%s: %s", url, reason)
+            self.run.reject(reason, url=url)
+            raise IgnoreRequest(reason) from exception
+
+    @staticmethod
+    def failed_url(request):
+        return request.url
+
+
+class RedirectMiddleware(RecordsResponseFailures, redirect.RedirectMiddleware):
+    failure_reason = "redirect failed"
+
+    @staticmethod
+    def failed_url(request):
+        """The URL the spider asked for, not the last hop of the loop."""
+        return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
+class HttpCompressionMiddleware(RecordsResponseFailures, httpcompression.HttpCompressionMiddleware):
+    failure_reason = "could not decompress the response"
