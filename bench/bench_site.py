@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import emit, figure  # noqa: E402
 from recallwatch.schema import INDEXES, open_database  # noqa: E402
 from tests.site import EXAMPLES, build_snapshot_db, serve  # noqa: E402
 
@@ -193,6 +194,13 @@ def report(latencies, elapsed, clients):
     worst = max(examples, key=lambda name: percentile(latencies[name], 0.95))
     p95 = percentile(latencies[worst], 0.95) * 1000
     print(f"\nslowest canned query with its example parameters: {worst}, p95 {p95:.0f} ms (target < 300 ms)")
+    figures = []
+    for name in examples:
+        p95_ms = percentile(latencies[name], 0.95) * 1000
+        ratio = p95_ms / (baseline * 1000)
+        label = f"site p95 at {clients} clients, {name}"
+        figures.append(figure(label, p95_ms, baseline * 1000, ratio, "p95 < 300 ms", p95_ms < 300, unit="ms"))
+    return figures
 
 
 def main():
@@ -210,10 +218,11 @@ def main():
         db_path = build(folder, args)
         with serve(db_path) as base:
             latencies, errors, elapsed = measure(base, args.clients, args.requests)
-        report(latencies, elapsed, args.clients)
+        figures = report(latencies, elapsed, args.clients)
         if errors:
             print(f"errors: {errors[:10]}")
             sys.exit(1)
+        emit(figures)
 
 
 if __name__ == "__main__":

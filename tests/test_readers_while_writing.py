@@ -13,8 +13,6 @@ batch written in two transactions instead of one, the readers see over a hundred
 
 import importlib.util
 import json
-import os
-import signal
 import subprocess
 import threading
 import time
@@ -23,7 +21,7 @@ import urllib.request
 
 from recallwatch.schema import open_database
 from tests.crawl import REPO, SCRAPY
-from tests.test_site import free_port, get_json
+from tests.site import get_json, serve
 
 ROWS = 200_000
 BATCH_ROWS = 2_000
@@ -92,49 +90,28 @@ class Readers:
         return threads
 
 
-def start_site(database, port, log):
-    """`make serve` on the database; its request log goes to a file (a pipe nobody reads would fill
-    and stall the server)."""
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"SITE_DB={database}", f"PORT={port}"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get_json(f"http://127.0.0.1:{port}/.json")
-            return server
-        except OSError:
-            assert time.monotonic() < deadline and server.poll() is None, "the site did not start"
-            time.sleep(0.3)
-
-
 def test_readers_see_no_error_and_no_half_batch_while_a_large_ingest_runs(tmp_path, capsys):
     tsv = tmp_path / "RCPT_CD.TSV"
     load_bench("bench_calaccess_ingest").generate(tsv, ROWS)
     database = tmp_path / "recalls.db"
     open_database(str(database)).conn.close()  # the tables exist before the site opens the file
-    port = free_port()
-    server = start_site(database, port, (tmp_path / "site.log").open("wb"))
-    readers = Readers(f"http://127.0.0.1:{port}")
-    try:
+    with serve(database) as base:
+        readers = Readers(base)
         threads = readers.run()
-        time.sleep(1)  # readers first: the ingest starts under load
-        started = time.monotonic()
-        ingest = subprocess.run(
-            [*SCRAPY, "crawl", "filings_calaccess", "-a", f"url={tsv.as_uri()}", "-a", f"batch_rows={BATCH_ROWS}",
-             "-s", f"DATABASE={database}", "-s", "ARCHIVE_ENABLED=0", "-s", "LOG_LEVEL=WARNING"],
-            cwd=REPO, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-        ingest_seconds = time.monotonic() - started
-        time.sleep(1)  # and a last look at the finished tables
-        readers.stop.set()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        readers.stop.set()
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            time.sleep(1)  # readers first: the ingest starts under load
+            started = time.monotonic()
+            ingest = subprocess.run(
+                [*SCRAPY, "crawl", "filings_calaccess", "-a", f"url={tsv.as_uri()}", "-a", f"batch_rows={BATCH_ROWS}",
+                 "-s", f"DATABASE={database}", "-s", "ARCHIVE_ENABLED=0", "-s", "LOG_LEVEL=WARNING"],
+                cwd=REPO, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+            ingest_seconds = time.monotonic() - started
+            time.sleep(1)  # and a last look at the finished tables
+        finally:
+            readers.stop.set()
+            for thread in threads:
+                thread.join(timeout=30)
     assert ingest.returncode == 0, ingest.stderr[-3000:]
     report = {
         "requests": readers.requests,
