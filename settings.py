@@ -62,6 +62,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# The longest wait a 429/503 answer's Retry-After gets before the retry (recallwatch/backoff.py)
+RETRY_AFTER_MAX = float(env("RETRY_AFTER_MAX", "120"))
 
 DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader: replay answers before anything else, and every raw response
@@ -75,6 +77,8 @@ DOWNLOADER_MIDDLEWARES = {
     "recallwatch.failures.RedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "recallwatch.failures.HttpCompressionMiddleware": 590,
+    # After the retry middleware (550) has built a retried request: wait what Retry-After asked for
+    "recallwatch.backoff.RetryAfterMiddleware": 600,
     # Closest to the engine: only failures the retry middleware gave up on.
     "recallwatch.failures.DownloadFailureMiddleware": 10,
 }

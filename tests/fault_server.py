@@ -98,6 +98,7 @@ class FaultServer:
         self.snapshot = Snapshot(str(snapshot_dir))
         self._plan = {}  # canonical URL -> fault name
         self.hits = {}  # canonical URL -> requests answered
+        self.times = {}  # canonical URL -> when each request came (time.monotonic())
         self.lock = threading.Lock()
         self.server = None
 
@@ -112,6 +113,9 @@ class FaultServer:
 
     def hits_of(self, url):
         return self.hits.get(recording_key(url), 0)
+
+    def times_of(self, url):
+        return self.times.get(recording_key(url), [])
 
     # --- lifecycle ---
 
@@ -163,6 +167,7 @@ class FaultServer:
         key = recording_key(origin + strip_loop(handler.path)[0])
         with self.lock:
             attempt = self.hits[key] = self.hits.get(key, 0) + 1
+            self.times.setdefault(key, []).append(time.monotonic())
         entry = self.snapshot.lookup(key)
         if entry is None:
             return self.send(handler, 404, b"not found", {"Content-Type": "text/plain"})

@@ -13,6 +13,7 @@ import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pytest
 import sqlite_utils
@@ -121,6 +122,7 @@ def run_crawl(spider, tmp_path, plan=None):
         server.plan = plan or {}
         result = crawl(spider, tmp_path, replay=False, settings=server.crawl_settings(), timeout=240)
         result.hits = {url: server.hits_of(url) for url in plan or {}}
+        result.times = {url: server.times_of(url) for url in plan or {}}
     assert result.returncode == 0, result.output[-3000:]
     # read from the test's thread, not the one that ran the crawl
     result.db = sqlite_utils.Database(sqlite3.connect(tmp_path / "recalls.db", check_same_thread=False))
@@ -217,6 +219,9 @@ def test_every_fault_is_retried_or_recorded_and_nothing_good_is_lost(fault_resul
             check_document(Case(spider, fault, url), fault, url, clean, stored, rejects)
             if fault in RETRIED:
                 assert result.hits[url] >= 3, (url, fault, result.hits[url])  # two errors, then the document
+                if fault == "http_429_then_ok":  # each retry waited the `Retry-After: 1` it was given
+                    gaps = [b - a for a, b in pairwise(result.times[url])]
+                    assert min(gaps) >= 0.95, (url, gaps)
             elif fault in RETRYABLE:
                 # RETRY_TIMES = 2, then given up (Twisted may also retry a dropped connection once)
                 assert result.hits[url] >= 3, (url, fault, result.hits[url])

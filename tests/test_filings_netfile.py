@@ -158,7 +158,8 @@ def test_retries_a_500_with_backoff_then_reads_the_page(tmp_path):
     assert result.db["contributions"].count == 4
     stats = json.loads(result.last_run("filings_netfile")["stats"])
     assert stats["retry/count"] == 2
-    assert "Backing off" in result.output
+    assert "Waiting 0.05s before retry 1" in result.output
+    assert "Waiting 0.10s before retry 2" in result.output
 
 
 def test_a_known_committee_is_linked_whatever_its_name():
