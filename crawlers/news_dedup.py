@@ -38,14 +38,19 @@ def site_of(url):
 
 # A story number in the address: kqed.org/news/11897531/<headline slug>. The slug follows the
 # headline, so the same story is found under a new address when the headline changes.
+# A folder named for a date (/20220607/, /202206/) is not a story number: every story of that day
+# would share it.
 STORY_NUMBER = re.compile(r"/(\d{6,})(?=[/.]|$)")
+DATE_FOLDER = re.compile(r"(19|20)\d\d(0[1-9]|1[0-2])((0[1-9]|[12]\d|3[01]))?")
 
 
 def story_key(url):
     """The natural key a story's id is made from, whichever of its addresses was read first: its
     site and story number when the address holds one, else the (canonical) address."""
-    match = STORY_NUMBER.search(urlsplit(url).path)
-    return f"{site_of(url)}/story/{match.group(1)}" if match else url
+    for number in STORY_NUMBER.findall(urlsplit(url).path):
+        if not DATE_FOLDER.fullmatch(number):
+            return f"{site_of(url)}/story/{number}"
+    return url
 
 
 def content_hash(text):

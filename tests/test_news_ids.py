@@ -19,6 +19,10 @@ RETITLED = "https://www.kqed.org/news/11897531/boudin-recall-headed-to-june-ball
         (RETITLED, "kqed.org/story/11897531"),
         ("https://www.inquirer.com/news/larry-krasner-impeachment-20221116.html", "https://www.inquirer.com/news/larry-krasner-impeachment-20221116.html"),
         ("https://www.latimes.com/california/story/2022-08-15/recall-fails", "https://www.latimes.com/california/story/2022-08-15/recall-fails"),
+        # a folder named for a day is not a story number (every story of the day would share it)
+        ("https://example-news.com/news/20220607/boudin-recalled", "https://example-news.com/news/20220607/boudin-recalled"),
+        ("https://example-news.com/202206/boudin-recalled/", "https://example-news.com/202206/boudin-recalled/"),
+        ("https://example-news.com/20220607/1234567/boudin-recalled", "example-news.com/story/1234567"),
     ],
 )  # fmt: skip
 def test_the_story_key_is_the_site_and_story_number_else_the_address(url, key):
