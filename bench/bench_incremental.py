@@ -65,13 +65,16 @@ def main():
             f"   items stored: {first[2]} then {second[2]}"
         )
     print("target: ratio <= 0.25")
-    emit(
-        [
-            figure(f"incremental second run, {label} ({args.releases} releases)", second[0], first[0],
-                   second[0] / first[0], "second / first <= 0.25", second[0] / first[0] <= 0.25, "s")
-            for label, first, second in rows
-        ]
-    )  # fmt: skip
+    emit([incremental_figure(label, first, second, args.releases) for label, first, second in rows])
+
+
+def incremental_figure(label, first, second, releases):
+    """The issue's target is for a source that did not change; the runs with one new release are
+    shown beside it for information."""
+    ratio = second[0] / first[0]
+    target = "second / first <= 0.25" if label == "unchanged" else None
+    return figure(f"incremental second run, {label} ({releases} releases)", second[0], first[0], ratio, target,
+                  ratio <= 0.25, "s")  # fmt: skip
 
 
 if __name__ == "__main__":

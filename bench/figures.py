@@ -14,7 +14,7 @@ def figure(name, value, baseline, ratio, target, met, unit=""):
         "baseline": round(baseline, 3) if baseline is not None else None,
         "ratio": round(ratio, 3) if ratio is not None else None,
         "target": target,
-        "met": bool(met),
+        "met": None if target is None else bool(met),  # a figure without a target is for information
         "unit": unit,
     }
 

@@ -32,6 +32,9 @@ QUICK_ARGS = {
 }
 
 
+MET = {True: "yes", False: "**no**", None: "–"}
+
+
 def benchmarks():
     return sorted(BENCH.glob("bench_*.py"))
 
@@ -83,6 +86,8 @@ def number(value):
         return "–"
     if abs(value) >= 100:
         return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:,.1f}"
     return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
@@ -103,7 +108,7 @@ def report(results, about, quick):
             unit = f" {f['unit']}" if f.get("unit") else ""
             lines.append(
                 f"| {result['bench']} | {f['figure']} | {number(f['value'])}{unit} | {number(f['baseline'])} | "
-                f"{number(f['ratio'])} | {f['target']} | {'yes' if f['met'] else '**no**'} |"
+                f"{number(f['ratio'])} | {f['target'] or '–'} | {MET[f['met']]} |"
             )
         if result["problem"]:
             lines.append(f"| {result['bench']} | (no figures) | – | – | – | – | {result['problem']} |")

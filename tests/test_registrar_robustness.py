@@ -6,6 +6,7 @@ import parsel
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawlers.error_pages import error_in_title
 from crawlers.registrar import listing_entries, not_a_release, read_release_page
 from crawlers.registrar_lavote import RegistrarLavoteSpider
 from tests.crawl import crawl, file_url
@@ -55,3 +56,19 @@ def test_a_listing_of_thousands_is_read_in_one_pass(monkeypatch):
     entries = listing_entries(HtmlResponse(LISTING_URL, body=body), RegistrarLavoteSpider.release_path)
     assert [url for url, _ in entries] == [release_url(n) for n in range(3000)]
     assert len(searches) <= 2
+
+
+@pytest.mark.parametrize(
+    ("title", "error"),
+    [
+        ("404 Not Found", "Not Found"),
+        ("403 Forbidden | LAist", "Forbidden"),
+        ("Page not found - Los Angeles Times", "Page not found"),
+        ("Site under maintenance", "under maintenance"),
+        ("Judge: DA forbidden from charging juveniles as adults", None),
+        ("Recall backers say 40,000 signatures were not found in county records", None),
+    ],
+)
+def test_an_error_title_is_told_from_a_headline_that_uses_the_words(title, error):
+    match = error_in_title(title)
+    assert (match.group(0) if match else None) == error
