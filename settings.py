@@ -68,24 +68,24 @@ RETRY_AFTER_MAX = float(env("RETRY_AFTER_MAX", "120"))
 DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader: replay answers before anything else, and every raw response
     # (redirects and retried errors included) is recorded as a fetch.
-    "recallwatch.snapshot.SnapshotMiddleware": 960,
-    "recallwatch.provenance.FetchRecorderMiddleware": 950,
-    "recallwatch.incremental.ConditionalRequestMiddleware": 940,
-    "recallwatch.failures.MissingFileMiddleware": 560,
+    "recallwatch.runtime.snapshot.SnapshotMiddleware": 960,
+    "recallwatch.runtime.provenance.FetchRecorderMiddleware": 950,
+    "recallwatch.runtime.incremental.ConditionalRequestMiddleware": 940,
+    "recallwatch.runtime.failures.MissingFileMiddleware": 560,
     # Scrapy's own, replaced by ones that record a redirect loop or a body that does not decompress
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "recallwatch.failures.RedirectMiddleware": 600,
+    "recallwatch.runtime.failures.RedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "recallwatch.failures.HttpCompressionMiddleware": 590,
+    "recallwatch.runtime.failures.HttpCompressionMiddleware": 590,
     # After the retry middleware (550) has built a retried request: wait what Retry-After asked for
-    "recallwatch.backoff.RetryAfterMiddleware": 600,
+    "recallwatch.runtime.backoff.RetryAfterMiddleware": 600,
     # Closest to the engine: only failures the retry middleware gave up on.
-    "recallwatch.failures.DownloadFailureMiddleware": 10,
+    "recallwatch.runtime.failures.DownloadFailureMiddleware": 10,
 }
 SPIDER_MIDDLEWARES = {
-    "recallwatch.failures.DocumentFailureMiddleware": 55,
-    "recallwatch.provenance.FetchIdMiddleware": 900,
-    "recallwatch.incremental.UnchangedDocumentMiddleware": 800,
+    "recallwatch.runtime.failures.DocumentFailureMiddleware": 55,
+    "recallwatch.runtime.provenance.FetchIdMiddleware": 900,
+    "recallwatch.runtime.incremental.UnchangedDocumentMiddleware": 800,
 }
 ITEM_PIPELINES = {
     "pipelines.coverage.FieldCoveragePipeline": 100,
@@ -96,7 +96,7 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {
-    "recallwatch.run.Run": 0,
+    "recallwatch.runtime.run.Run": 0,
 }
 
 TELNETCONSOLE_ENABLED = False

@@ -7,7 +7,7 @@ Next.js, BLOX…), with the text a reader sees as the article in bench/news_grou
 (the public part only, for paywalled pages).
 
 Quality: word 3-shingle F1 between the extracted body and the known text (target >= 0.90).
-Speed: pages/s of the whole page reader (crawlers.news_extract.extract_article: metadata from
+Speed: pages/s of the whole page reader (recallwatch.parsers.news_extract.extract_article: metadata from
 JSON-LD/OpenGraph/meta, canonical, paywall, body) against trafilatura.extract alone with the same
 options on the same pages in the same run (target: within 1.3x).
 """
@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.figures import emit, figure  # noqa: E402
-from crawlers.news_extract import extract_article  # noqa: E402
-from recallwatch.ids import fold  # noqa: E402
+from recallwatch.core.ids import fold  # noqa: E402
+from recallwatch.parsers.news_extract import extract_article  # noqa: E402
 
 SNAPSHOT = REPO / "snapshot" / "news"
 SHINGLE = 3

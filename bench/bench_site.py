@@ -1,7 +1,7 @@
 """The site under load: p50/p95 latency of every canned query on a database of 5,000,000 contributions.
 
 Builds the snapshot database (every spider, as `make crawl-snapshot`), then adds generated records
-with SQLite itself (recursive CTEs, the project's schema and indexes from recallwatch/schema.py):
+with SQLite itself (recursive CTEs, the project's schema and indexes from recallwatch/core/schema.py):
 --committees committees in the source systems (30 of them linked to the watched campaigns, the rest
 not, as in a county's or the state's full export), 10 filings each (Form 460 with a summary line 5),
 --donors donors and --contributions contributions spread evenly over committees, filings, donors and
@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.figures import emit, figure  # noqa: E402
-from recallwatch.schema import INDEXES, open_database  # noqa: E402
+from recallwatch.core.schema import INDEXES, open_database  # noqa: E402
 from tests.site import EXAMPLES, build_snapshot_db, serve  # noqa: E402
 
 WATCHED = ["boudin-recall-2021-second", "gascon-recall-2022", "gascon-recall-2021"]

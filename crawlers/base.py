@@ -8,7 +8,7 @@
 
 import scrapy
 
-from recallwatch.run import Run
+from recallwatch.runtime.run import Run
 
 
 class RecallSpider(scrapy.Spider):

@@ -3,8 +3,8 @@ run, and (for the APIs) a `sources:` entry of the watchlist over the spider's de
 `-a base_url=` override and retries with backoff."""
 
 from crawlers.base import RecallSpider
-from recallwatch import totals
-from recallwatch.backoff import enable_backoff
+from recallwatch.runtime import end_of_run
+from recallwatch.runtime.backoff import enable_backoff
 
 
 class FilingsSpider(RecallSpider):
@@ -13,7 +13,7 @@ class FilingsSpider(RecallSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        totals.apply_at_end_of_run(crawler, cls.source)
+        end_of_run.apply_at_end_of_run(crawler, cls.source)
         return spider
 
 

@@ -34,13 +34,13 @@ from urllib.parse import unquote, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawlers.archive_limits import ArchiveLimits, open_zip
-from crawlers.cal_format import contributor_name, text_date
 from crawlers.filings_base import FilingsSpider
-from crawlers.items import Committee, Contribution, Filing, FilingSummary
-from recallwatch import totals
-from recallwatch.batch import RecordBatch
-from recallwatch.ids import stable_id
+from recallwatch.core import totals
+from recallwatch.core.batch import RecordBatch
+from recallwatch.core.ids import stable_id
+from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary
+from recallwatch.parsers.archives import ArchiveLimits, open_zip
+from recallwatch.parsers.cal_format import contributor_name, text_date
 
 SOURCE = "calaccess"
 EXPORT_URL = "https://campaignfinance.cdn.sos.ca.gov/dbwebexport.zip"

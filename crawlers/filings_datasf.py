@@ -21,7 +21,10 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from crawlers.filing_fields import (
+from crawlers.filings_base import FilingsApiSpider
+from recallwatch.core.ids import stable_id
+from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary
+from recallwatch.parsers.filing_fields import (
     contributor_name,
     entity_codes,
     first_value,
@@ -32,10 +35,7 @@ from crawlers.filing_fields import (
     received_schedule,
     text,
 )
-from crawlers.filings_base import FilingsApiSpider
-from crawlers.items import Committee, Contribution, Filing, FilingSummary
-from recallwatch.ids import stable_id
-from recallwatch.incremental import RECHECK_LINKS
+from recallwatch.runtime.incremental import RECHECK_LINKS
 
 SOURCE = "datasf"
 AGENCY = "SFO"

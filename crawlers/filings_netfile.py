@@ -11,7 +11,7 @@ For each agency configured under `sources: filings_netfile` in the watchlist:
 
 Pages are requested by CurrentPageIndex until totalMatchingPages (or an empty page). The service
 answers 500 intermittently: retried by Scrapy's RetryMiddleware, with exponential backoff
-between tries (recallwatch.backoff).
+between tries (recallwatch.runtime.backoff).
 """
 
 import json
@@ -20,7 +20,10 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from crawlers.filing_fields import (
+from crawlers.filings_base import FilingsApiSpider
+from recallwatch.core.ids import stable_id
+from recallwatch.core.items import Committee, Contribution, Filing
+from recallwatch.parsers.filing_fields import (
     contributor_name,
     entity_codes,
     first_value,
@@ -32,10 +35,7 @@ from crawlers.filing_fields import (
     received_schedule,
     text,
 )
-from crawlers.filings_base import FilingsApiSpider
-from crawlers.items import Committee, Contribution, Filing
-from recallwatch.ids import stable_id
-from recallwatch.incremental import RECHECK_LINKS
+from recallwatch.runtime.incremental import RECHECK_LINKS
 
 SOURCE = "netfile"
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "netfile_agencies.json"

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import scrapy
 from python_calamine import CalamineWorkbook
 
-from crawlers.archive_limits import ArchiveLimits, check_archive, open_zip
-from crawlers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
 from crawlers.filings_base import FilingsSpider
-from crawlers.items import Committee, Contribution, Filing, FilingSummary
-from recallwatch import totals
-from recallwatch.ids import fold, stable_id
+from recallwatch.core import totals
+from recallwatch.core.ids import fold, stable_id
+from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary
+from recallwatch.parsers.archives import ArchiveLimits, check_archive, open_zip
+from recallwatch.parsers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
 
 SOURCE = "netfile_export"
 EXPORT_URL = "https://public.netfile.com/pub2/excel/{agency}Browsable/efile_{agency}_{year}.zip"

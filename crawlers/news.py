@@ -16,10 +16,21 @@ from pathlib import Path
 import scrapy
 
 from crawlers.base import RecallSpider
-from crawlers.error_pages import error_page_reason
-from crawlers.items import Article, ArticleMention, ArticleUrl, ArticleVersion
-from crawlers.news_dedup import DUPLICATE, NEW, NEWER, StoryIndex, content_hash, fingerprint, site_of, story_key
-from crawlers.news_discovery import (
+from recallwatch.core.ids import stable_id
+from recallwatch.core.items import Article, ArticleMention, ArticleUrl, ArticleVersion
+from recallwatch.core.timeutil import utc_now_iso
+from recallwatch.parsers.error_pages import error_page_reason
+from recallwatch.parsers.news_dedup import (
+    DUPLICATE,
+    NEW,
+    NEWER,
+    StoryIndex,
+    content_hash,
+    fingerprint,
+    site_of,
+    story_key,
+)
+from recallwatch.parsers.news_discovery import (
     GZIP_MAGIC,
     clean_url,
     google_news_queries,
@@ -27,11 +38,9 @@ from crawlers.news_discovery import (
     parse_feed,
     parse_sitemap,
 )
-from crawlers.news_extract import extract_article
-from crawlers.news_relevance import MentionFinder
-from recallwatch.ids import stable_id
-from recallwatch.incremental import RECHECK_LINKS
-from recallwatch.timeutil import utc_now_iso
+from recallwatch.parsers.news_extract import extract_article
+from recallwatch.parsers.news_relevance import MentionFinder
+from recallwatch.runtime.incremental import RECHECK_LINKS
 
 FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
 SITEMAP_ROOTS = (b"<urlset", b"<sitemapindex")

@@ -2,7 +2,7 @@
 each release into an announcement and, when it reports on a recall petition, a petition count
 (with its invalid-signature breakdown) linked to its watchlist campaign.
 
-The figures themselves are read from the release's text by `crawlers.petition_figures`.
+The figures themselves are read from the release's text by `recallwatch.parsers.petition_figures`.
 """
 
 import json
@@ -16,11 +16,11 @@ import scrapy
 from bs4 import BeautifulSoup
 
 from crawlers.base import RecallSpider
-from crawlers.error_pages import error_page_reason
-from crawlers.items import Announcement, InvalidReason, PetitionCount
-from crawlers.petition_figures import derived_figures, read_petition_report
-from recallwatch.ids import fold, stable_id
-from recallwatch.incremental import RECHECK_LINKS
+from recallwatch.core.ids import fold, stable_id
+from recallwatch.core.items import Announcement, InvalidReason, PetitionCount
+from recallwatch.parsers.error_pages import error_page_reason
+from recallwatch.parsers.petition_figures import derived_figures, read_petition_report
+from recallwatch.runtime.incremental import RECHECK_LINKS
 
 BLOCK_ELEMENTS = [
     "address", "article", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4",

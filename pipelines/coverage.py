@@ -4,8 +4,8 @@ shows up the morning after as a field that went from filled to empty."""
 
 from itemadapter import ItemAdapter
 
-from crawlers.items import RecordItem
-from recallwatch.batch import RecordBatch
+from recallwatch.core.batch import RecordBatch
+from recallwatch.core.items import RecordItem
 
 TEXT_TYPES = {str, type(None)}
 

@@ -25,9 +25,9 @@ from itemadapter import ItemAdapter
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
-from crawlers.items import Contribution, Donor
-from recallwatch.ids import fold, stable_id
-from recallwatch.run import Run
+from recallwatch.core.ids import fold, stable_id
+from recallwatch.core.items import Contribution, Donor
+from recallwatch.runtime.run import Run
 
 PERSON_CODES = {"IND"}
 ORGANIZATION_CODES = {"COM", "OTH", "PTY", "SCC"}

@@ -1,8 +1,8 @@
 """Linking: ties committees found in a filing source to a watchlist campaign (and a position)
 when the spider could not. Uses the watchlist's committee name patterns."""
 
-from crawlers.items import Committee
-from recallwatch.run import Run
+from recallwatch.core.items import Committee
+from recallwatch.runtime.run import Run
 
 
 class LinkPipeline:

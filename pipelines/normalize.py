@@ -6,8 +6,8 @@ spider's job."""
 import re
 from itertools import repeat
 
-from crawlers.items import RecordItem
-from recallwatch.batch import RecordBatch
+from recallwatch.core.batch import RecordBatch
+from recallwatch.core.items import RecordItem
 
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # In a column's values joined by "\n": a value with outer whitespace (or holding a line break)

@@ -6,10 +6,10 @@ from collections import defaultdict
 
 from itemadapter import ItemAdapter
 
-from recallwatch.batch import RecordBatch
-from recallwatch.provenance import DocumentDone
-from recallwatch.run import Run
-from recallwatch.schema import create_indexes, drop_indexes_while_empty
+from recallwatch.core.batch import RecordBatch
+from recallwatch.core.schema import create_indexes, drop_indexes_while_empty
+from recallwatch.runtime.provenance import DocumentDone
+from recallwatch.runtime.run import Run
 
 
 class StorePipeline:

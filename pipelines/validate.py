@@ -1,5 +1,5 @@
 """Validation: each item type has a JSON Schema built from its field metadata in
-crawlers/items.py. An invalid item is recorded in `rejects` with every problem spelled out,
+recallwatch/core/items.py. An invalid item is recorded in `rejects` with every problem spelled out,
 and dropped; the run goes on."""
 
 import re
@@ -10,10 +10,10 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 
-from crawlers.items import RecordItem
-from recallwatch.batch import RecordBatch
-from recallwatch.provenance import DocumentDone
-from recallwatch.run import Run
+from recallwatch.core.batch import RecordBatch
+from recallwatch.core.items import RecordItem
+from recallwatch.runtime.provenance import DocumentDone
+from recallwatch.runtime.run import Run
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL = re.compile(r"^(https?|file)://\S+$")

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
-from recallwatch.snapshot import Snapshot, recording_key
+from recallwatch.runtime.snapshot import Snapshot, recording_key
 
 REPO = Path(__file__).resolve().parent.parent
 ORIGIN_HEADER = "X-Mirror-Origin"

@@ -1,7 +1,7 @@
 """A registrar snapshot of any size, in the structure of the recorded LA County releases, for the
 operations tests (kill, resume, incremental) and bench/bench_incremental.py."""
 
-from recallwatch.snapshot import Snapshot
+from recallwatch.runtime.snapshot import Snapshot
 
 LISTING_URL = "https://www.lavote.gov/home/records/news-releases"
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -3,7 +3,7 @@ in a real crawl, tests/test_faults.py)."""
 
 from datetime import UTC, datetime
 
-from recallwatch.backoff import retry_after_seconds
+from recallwatch.runtime.backoff import retry_after_seconds
 
 NOW = datetime(2026, 12, 2, 12, 0, 0, tzinfo=UTC)
 

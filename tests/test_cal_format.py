@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from crawlers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
+from recallwatch.parsers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
 
 
 @pytest.mark.parametrize(

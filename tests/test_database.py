@@ -2,7 +2,7 @@
 
 import sqlite_utils
 
-from recallwatch.schema import INDEXES, create_indexes, drop_indexes_while_empty, open_database, table_specs
+from recallwatch.core.schema import INDEXES, create_indexes, drop_indexes_while_empty, open_database, table_specs
 from tests.crawl import crawl
 
 DESIGN_TABLES = {

@@ -1,7 +1,7 @@
 import pytest
 
 from pipelines.donors import best_name, donor_identity, person_key, resolve_unassigned_donors, split_person_key
-from recallwatch.schema import open_database
+from recallwatch.core.schema import open_database
 
 
 def identity(name, entity_code="IND", zip=None, employer=None, **fields):

@@ -10,7 +10,7 @@ from crawlers.filings_datasf import (
     soql_in,
     summaries_from_row,
 )
-from recallwatch.watchlist import Watchlist
+from recallwatch.core.watchlist import Watchlist
 from tests.crawl import REPO, crawl
 from tests.local_server import local_server
 

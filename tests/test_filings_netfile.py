@@ -13,8 +13,8 @@ from crawlers.filings_netfile import (
     page_results,
     resolve_amendments,
 )
-from recallwatch.backoff import backoff_delay
-from recallwatch.watchlist import Watchlist
+from recallwatch.core.watchlist import Watchlist
+from recallwatch.runtime.backoff import backoff_delay
 from tests.crawl import crawl
 from tests.local_server import local_server
 

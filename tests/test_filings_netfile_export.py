@@ -11,7 +11,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from crawlers.filings_netfile_export import Export, export_name_parts, open_workbook, parse_workbook
-from crawlers.items import Committee, Contribution, Filing, FilingSummary
+from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary
 from tests.crawl import FIXTURES, crawl, file_url
 
 BRK_2017 = FIXTURES / "filings_netfile_export" / "efile_BRK_2017.xlsx"
@@ -191,7 +191,7 @@ def test_the_agency_and_year_come_from_the_export_name():
 
 
 def test_a_scheduled_run_keeps_only_the_watchlist_committees(tmp_path):
-    from recallwatch.watchlist import Watchlist
+    from recallwatch.core.watchlist import Watchlist
 
     watchlist = Watchlist(
         committee_patterns=[{"campaign_id": "test-campaign", "all_of": [["harrison"]]}], oppose_words=["stop"]

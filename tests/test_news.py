@@ -8,11 +8,11 @@ import yaml
 from datasette.app import Datasette
 
 from crawlers.news import document_kind
-from crawlers.news_dedup import DUPLICATE, NEW, NEWER, OLDER, StoryIndex, content_hash, fingerprint
-from crawlers.news_discovery import clean_url, google_news_queries, parse_feed, parse_sitemap
-from crawlers.news_extract import extract_article
-from crawlers.news_relevance import MentionFinder
-from recallwatch.watchlist import Watchlist
+from recallwatch.core.watchlist import Watchlist
+from recallwatch.parsers.news_dedup import DUPLICATE, NEW, NEWER, OLDER, StoryIndex, content_hash, fingerprint
+from recallwatch.parsers.news_discovery import clean_url, google_news_queries, parse_feed, parse_sitemap
+from recallwatch.parsers.news_extract import extract_article
+from recallwatch.parsers.news_relevance import MentionFinder
 from tests.crawl import FIXTURES, REPO, crawl, file_url
 
 NEWS = FIXTURES / "news"
@@ -286,7 +286,7 @@ def test_public_suffix_list_is_never_downloaded():
         "socket.socket.connect = refuse\n"
         "import settings\n"
         "from scrapy.downloadermiddlewares import cookies\n"
-        "from crawlers.news_dedup import site_of\n"
+        "from recallwatch.parsers.news_dedup import site_of\n"
         "assert cookies._split_domain.suffix_list_urls == ()\n"
         "print(cookies._split_domain('news.bbc.co.uk').suffix, site_of('https://amp.latimes.com/a'))\n"
     )

@@ -4,8 +4,8 @@ in either order, it is one row with one id."""
 
 import pytest
 
-from crawlers.news_dedup import story_key
-from recallwatch.ids import stable_id
+from recallwatch.core.ids import stable_id
+from recallwatch.parsers.news_dedup import story_key
 from tests.crawl import crawl
 
 FIRST = "https://www.kqed.org/news/11897531/boudin-recall-qualifies-for-ballot"

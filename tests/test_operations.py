@@ -9,7 +9,7 @@ import time
 import pytest
 import sqlite_utils
 
-from recallwatch.lock import CrawlLock, lock_path_for
+from recallwatch.runtime.lock import CrawlLock, lock_path_for
 from tests.crawl import REPO, crawl, scrapy
 from tests.synthetic import LISTING_URL, build_registrar_snapshot, release_url
 

@@ -3,8 +3,8 @@ several registrars and years, the arithmetic checks, and the numbers that are no
 
 import pytest
 
-from crawlers.items import PetitionCount
-from crawlers.petition_figures import (
+from recallwatch.core.items import PetitionCount
+from recallwatch.parsers.petition_figures import (
     RESULTS,
     STAGES,
     projected_valid,

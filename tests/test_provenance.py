@@ -4,7 +4,7 @@ import hashlib
 
 from warcio.archiveiterator import ArchiveIterator
 
-from recallwatch.snapshot import Snapshot
+from recallwatch.runtime.snapshot import Snapshot
 from tests.crawl import REPO, crawl
 
 FULL_COUNT_URL = (

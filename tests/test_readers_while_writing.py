@@ -19,7 +19,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from recallwatch.schema import open_database
+from recallwatch.core.schema import open_database
 from tests.crawl import REPO, SCRAPY
 from tests.site import get_json, serve
 

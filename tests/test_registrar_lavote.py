@@ -7,7 +7,7 @@ import yaml
 from scrapy.http import HtmlResponse
 
 from crawlers.registrar import listing_entries, next_listing_url, petition_campaign
-from recallwatch.watchlist import Watchlist
+from recallwatch.core.watchlist import Watchlist
 from tests.crawl import FIXTURES, REPO, crawl, file_url
 from tests.registrar_helpers import crawl_snapshot, figures, read_fixture_release
 

@@ -6,9 +6,9 @@ import parsel
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawlers.error_pages import error_in_title
 from crawlers.registrar import listing_entries, not_a_release, read_release_page
 from crawlers.registrar_lavote import RegistrarLavoteSpider
+from recallwatch.parsers.error_pages import error_in_title
 from tests.crawl import crawl, file_url
 from tests.synthetic import LISTING_URL, release_html, release_url
 

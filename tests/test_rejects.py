@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from crawlers.items import Announcement
 from pipelines.validate import problems
-from recallwatch.snapshot import Snapshot
+from recallwatch.core.items import Announcement
+from recallwatch.runtime.snapshot import Snapshot
 from tests.crawl import FIXTURES, crawl, file_url
 
 LISTING = FIXTURES / "foundation" / "listing.html"

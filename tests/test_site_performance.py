@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from recallwatch.views import COMMITTEE_TOTALS
+from recallwatch.core.views import COMMITTEE_TOTALS
 from tests.site import EXAMPLES, metadata
 
 # The plain forms, as first written: a GROUP BY over every contribution, then filtered.

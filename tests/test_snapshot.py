@@ -5,7 +5,7 @@ import sys
 
 import yaml
 
-from recallwatch.snapshot import Snapshot, file_name_for
+from recallwatch.runtime.snapshot import Snapshot, file_name_for
 from tests.crawl import REPO, crawl, scrapy
 
 

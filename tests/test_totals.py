@@ -2,8 +2,8 @@
 
 import pytest
 
-from recallwatch import totals
-from recallwatch.schema import open_database
+from recallwatch.core import totals
+from recallwatch.core.schema import open_database
 
 SOURCE = "test_source"
 

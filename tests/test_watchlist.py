@@ -1,5 +1,5 @@
-from recallwatch.ids import fold, stable_id
-from recallwatch.watchlist import Watchlist
+from recallwatch.core.ids import fold, stable_id
+from recallwatch.core.watchlist import Watchlist
 from tests.crawl import REPO
 
 WATCHLIST = Watchlist.load(REPO / "data" / "watchlist.yml")

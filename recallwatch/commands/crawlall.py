@@ -8,7 +8,7 @@ from scrapy.commands import ScrapyCommand
 from tabulate import tabulate
 
 from recallwatch.commands.locked import run_locked
-from recallwatch.run import Run
+from recallwatch.runtime.run import Run
 
 COLUMNS = ["spider", "status", "items", "rejects", "errors", "duration_s", "status_reason"]
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from recallwatch.lock import CrawlLock, CrawlLocked, lock_path_for
+from recallwatch.runtime.lock import CrawlLock, CrawlLocked, lock_path_for
 
 # EX_TEMPFAIL: the work was not done but may succeed later; cron wrappers can tell it from failure.
 EXIT_LOCKED = 75

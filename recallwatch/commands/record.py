@@ -9,7 +9,7 @@ import mimetypes
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from recallwatch.snapshot import Snapshot
+from recallwatch.runtime.snapshot import Snapshot
 
 
 class Command(ScrapyCommand):

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from recallwatch.ids import fold
+from recallwatch.core.ids import fold
 
 STAGES = ("circulation", "raw count", "random sample", "full count")
 RESULTS = ("sufficient", "insufficient", "full count required")

@@ -9,7 +9,7 @@ import re
 
 from dateparser import parse as parse_date
 
-from recallwatch.totals import CONTRIBUTION_SCHEDULES, normalize_entity_code, schedule_code
+from recallwatch.core.totals import CONTRIBUTION_SCHEDULES, normalize_entity_code, schedule_code
 
 # Schedules of money received that are stored. Schedule I (miscellaneous increases to cash) is
 # kept so a reader sees it; the totals rules (recallwatch/totals.py) do not count it.

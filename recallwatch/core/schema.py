@@ -1,13 +1,13 @@
 """The public database: every table of DESIGN.md, created on first run (empty ones too).
 
-Tables that hold crawled records take their columns from the Item classes in `crawlers/items.py`,
+Tables that hold crawled records take their columns from the Item classes in `recallwatch/core/items.py`,
 so adding a field to an item adds the column. The curated and operational tables are declared here.
 """
 
 import sqlite_utils
 
-from crawlers import items
-from recallwatch.views import ensure_views
+from recallwatch.core import items
+from recallwatch.core.views import ensure_views
 
 JSON_TYPE_TO_SQL = {"string": str, "integer": int, "number": float}
 

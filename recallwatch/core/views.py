@@ -1,4 +1,4 @@
-"""SQL views of the public database, created (or updated) with the tables by recallwatch/schema.py.
+"""SQL views of the public database, created (or updated) with the tables by recallwatch/core/schema.py.
 
 `source_status`: one row per spider, its last scheduled run and its last success (see below).
 

@@ -2,7 +2,7 @@
 
 Each field's metadata is also its validation rule: `pipelines/validate.py` builds a JSON Schema
 from it (`type`, `required`, `kind` = date | datetime | url | enum values). `table` names the
-table the item is stored in and `key` its natural primary key (see `recallwatch/schema.py`).
+table the item is stored in and `key` its natural primary key (see `recallwatch/core/schema.py`).
 
 Every item may carry `fetch_id`; the provenance middleware fills it in from the response the item
 came from, so spiders never set it by hand.

@@ -19,8 +19,8 @@ came after the last good run. `-s INCREMENTAL=0` re-parses everything (e.g. afte
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
-from crawlers.items import RecordItem
-from recallwatch.run import Run
+from recallwatch.core.items import RecordItem
+from recallwatch.runtime.run import Run
 
 RECHECK_LINKS = "recheck_links"
 

@@ -16,7 +16,7 @@ from scrapy.downloadermiddlewares import httpcompression, redirect
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from recallwatch.run import Run
+from recallwatch.runtime.run import Run
 
 logger = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from scrapy.http.response import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawlers.items import RecordItem
-from recallwatch.ids import stable_id
-from recallwatch.run import Run
-from recallwatch.timeutil import utc_now_iso
+from recallwatch.core.ids import stable_id
+from recallwatch.core.items import RecordItem
+from recallwatch.core.timeutil import utc_now_iso
+from recallwatch.runtime.run import Run
 
 SNAPSHOT_MISS_FLAG = "snapshot-miss"
 

@@ -20,8 +20,8 @@ from twisted.internet.task import deferLater
 
 logger = logging.getLogger(__name__)
 
-MIDDLEWARE_PATH = "recallwatch.backoff.RetryBackoffMiddleware"
-RETRY_AFTER_PATH = "recallwatch.backoff.RetryAfterMiddleware"
+MIDDLEWARE_PATH = "recallwatch.runtime.backoff.RetryBackoffMiddleware"
+RETRY_AFTER_PATH = "recallwatch.runtime.backoff.RetryAfterMiddleware"
 RETRY_AFTER = "retry_after"  # request.meta: seconds the last answer asked to wait
 # After the retry middleware (550) has built the retried request, before the snapshot and the
 # fetch recorder (950, 960) see it.

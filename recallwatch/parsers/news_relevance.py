@@ -9,8 +9,8 @@ about the actor Jamie Foxx is not a story about Kim Foxx.
 import re
 from datetime import date, timedelta
 
-from recallwatch.ids import fold
-from recallwatch.watchlist import Watchlist
+from recallwatch.core.ids import fold
+from recallwatch.core.watchlist import Watchlist
 
 # How far around a campaign's dates a story is still about it: stories announce a petition weeks
 # before it is approved and report on its aftermath (counts, lawsuits) for weeks after it ends. Kept

@@ -14,7 +14,7 @@ source, what counts. Call them at the end of a run:
 
 or directly: `totals.apply_totals_rules(db, "my_source")` (idempotent; safe to run again).
 
-What a spider must store for the rules to work (field names of crawlers/items.py):
+What a spider must store for the rules to work (field names of recallwatch/core/items.py):
 - filings: `source`, `report_id` (the same for every version of one report; unique within the
   source), `amendment` (0 = original, then 1, 2...), `form_type` ("F460" for a Form 460,
   "F497", "F496"...), `period_start` / `period_end` (ISO dates; a Form 460's period), `filed`.
@@ -38,10 +38,6 @@ The rules:
    filed, since the law requires the 460 to list them again on Schedule A.
 3. Totals sum `amount` of rows with current = 1 and counted = 1. Nothing is ever deleted.
 """
-
-from functools import partial
-
-from recallwatch.run import Run
 
 # The contributor entity codes of the CAL format, and other spellings seen in the data.
 ENTITY_CODES = ("IND", "COM", "OTH", "PTY", "SCC")
@@ -223,15 +219,3 @@ def apply_totals_rules(db, source):
             "contributions_counted": mark_counted_rows(db, source),
             "late_reports": mark_late_reports(db, source),
         }
-
-
-def _apply_for_run(run, source):
-    changed = apply_totals_rules(run.db, source)
-    run.crawler.stats.set_value("recallwatch/totals_rules", changed)
-
-
-def apply_at_end_of_run(crawler, source):
-    """Register `apply_totals_rules(db, source)` to run when the crawl ends. The store pipeline
-    writes its last batch in close_spider, before the end-of-run work, so every row is there."""
-    run = Run.of(crawler)
-    run.on_close(partial(_apply_for_run, run, source))

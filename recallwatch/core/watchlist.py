@@ -8,7 +8,7 @@ from functools import cached_property
 
 import yaml
 
-from recallwatch.ids import fold
+from recallwatch.core.ids import fold
 
 # "DA" and "District Attorney" name the same office in headlines and releases.
 OFFICE_SYNONYMS = {"da": "district attorney", "d.a.": "district attorney"}

@@ -6,15 +6,15 @@ it (title, date, outlet). Nothing here fetches anything.
 """
 
 import re
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 import feedparser
 import lxml.etree
-from scrapy.utils.gz import gunzip
 
-from crawlers.news_dates import to_utc_iso
+from recallwatch.parsers.news_dates import to_utc_iso
 
 GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search?q={query}&hl=en-US&gl=US&ceid=US:en"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -123,8 +123,20 @@ def entry_link(entry):
 def sitemap_body(body):
     """The XML of a sitemap, gunzipped when it is a .gz (HTTP compression is undone by Scrapy)."""
     if body[:2] == GZIP_MAGIC:
-        return gunzip(body, max_size=MAX_SITEMAP_BYTES)
+        return gunzip(body, MAX_SITEMAP_BYTES)
     return body
+
+
+def gunzip(body, max_size):
+    """A gzip body, decompressed no further than `max_size` bytes (a larger one is an error)."""
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        data = decompressor.decompress(body, max_size + 1)
+    except zlib.error as error:
+        raise ValueError(f"the gzip body does not decompress: {error}") from None
+    if len(data) > max_size:
+        raise ValueError(f"the gzip body is larger than {max_size} bytes uncompressed")
+    return data
 
 
 def parse_sitemap(body, sitemap_url):

@@ -27,7 +27,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 
-from recallwatch.provenance import SNAPSHOT_MISS_FLAG
+from recallwatch.runtime.provenance import SNAPSHOT_MISS_FLAG
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import tldextract
 from trafilatura.deduplication import Simhash, content_fingerprint
 
-from recallwatch.ids import fold
+from recallwatch.core.ids import fold
 
 # The public-suffix list bundled with tldextract, read offline: no download at run time.
 _domains = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)

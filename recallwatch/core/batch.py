@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RecordBatch:
-    item_class: type  # a crawlers.items.RecordItem subclass
+    item_class: type  # a recallwatch.core.items.RecordItem subclass
     fields: tuple
     rows: list = field(default_factory=list)
     fetch_id: str | None = None

@@ -17,10 +17,10 @@ import weakref
 
 from scrapy import signals
 
-from recallwatch.ids import stable_id
-from recallwatch.schema import open_database
-from recallwatch.timeutil import utc_now, utc_now_iso
-from recallwatch.watchlist import Watchlist
+from recallwatch.core.ids import stable_id
+from recallwatch.core.schema import open_database
+from recallwatch.core.timeutil import utc_now, utc_now_iso
+from recallwatch.core.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import logging
 import os
 import socket
 
-from recallwatch.timeutil import utc_now_iso
+from recallwatch.core.timeutil import utc_now_iso
 
 logger = logging.getLogger(__name__)
 
