@@ -40,7 +40,7 @@ from recallwatch.core.batch import RecordBatch
 from recallwatch.core.ids import stable_id
 from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary
 from recallwatch.parsers.archives import ArchiveLimits, open_zip
-from recallwatch.parsers.cal_format import contributor_name, text_date
+from recallwatch.parsers.values import contributor_name, date_value, money
 
 SOURCE = "calaccess"
 EXPORT_URL = "https://campaignfinance.cdn.sos.ca.gov/dbwebexport.zip"
@@ -151,17 +151,6 @@ def table_rows(table, stream):
             yield number, RowProblem(reason, text)
 
 
-def money(text):
-    """'1500', '-40.5', '' -> 1500.0, -40.5, None; anything else is a problem."""
-    text = text.strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise RowProblem(f"amount {text!r} is not a number") from None
-
-
 def blank_to_none(value):
     value = value.strip()
     return value or None
@@ -231,7 +220,7 @@ class ExportReader:
             if filer_type in NOT_COMMITTEES:
                 return None
             name = contributor_name(values[last], values[first])
-            self.note_committee(values[filer].strip(), text_date(values[effective]), name, filer_type.title())
+            self.note_committee(values[filer].strip(), date_value(values[effective]), name, filer_type.title())
             return None
 
         return build
@@ -262,7 +251,7 @@ class ExportReader:
                 return None
             return self.filing_row(
                 values[filer].strip(), values[filing].strip(), values[sequence].strip(), form_type,
-                text_date(values[start]), text_date(values[end]), text_date(values[filed]),
+                date_value(values[start]), date_value(values[end]), date_value(values[filed]),
             )  # fmt: skip
 
         return build
@@ -276,12 +265,12 @@ class ExportReader:
 
         def build(values):
             filer_id = values[filer].strip()
-            period_end, reported = text_date(values[end]), text_date(values[filed])
+            period_end, reported = date_value(values[end]), date_value(values[filed])
             name = contributor_name(values[last], values[first])
             self.note_committee(filer_id, period_end or reported, name, blank_to_none(values[kind]))
             return self.filing_row(
                 filer_id, values[filing].strip(), values[amend].strip(), values[form].strip().upper(),
-                text_date(values[start]), period_end, reported,
+                date_value(values[start]), period_end, reported,
             )  # fmt: skip
 
         return build
@@ -300,8 +289,8 @@ class ExportReader:
                 filing_id(values[filing].strip(), int(values[amend].strip() or 0)),
                 values[form].strip().upper(),
                 values[line].strip(),
-                money(values[amount_a]),
-                money(values[amount_b]),
+                money(values[amount_a], "amount_period"),
+                money(values[amount_b], "amount_ytd"),
             )
 
         return build
@@ -358,18 +347,12 @@ class ExportReader:
                 raise RowProblem("no contributor name")
             if name_suffix:
                 name = f"{name} {name_suffix}"
-            try:
-                given = float(values[amount])
-            except ValueError:
-                given = money(values[amount])  # the reason, or None for a blank
+            given = money(values[amount])
             if given is None:
                 raise RowProblem("no amount")
             ytd = None
             if cumulative is not None and values[cumulative]:
-                try:
-                    ytd = float(values[cumulative])
-                except ValueError:
-                    ytd = money(values[cumulative])
+                ytd = money(values[cumulative], "cumulative_ytd")
             memo = 1 if values[memo_code].strip().upper() == "X" else 0
             code, raw_code = entity_codes.get(values[entity]) or self.entity_code(values[entity])
             counted, reason = counted_rows.get((schedule, memo)) or self.counted(schedule, memo)
@@ -391,7 +374,7 @@ class ExportReader:
                 values[occupation].strip() or None,
                 given,
                 ytd,
-                text_date(values[day]),
+                date_value(values[day]),
                 memo,
                 values[tran_type].strip() or None if tran_type is not None else None,
                 counted,

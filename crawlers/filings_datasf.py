@@ -25,16 +25,12 @@ from crawlers.filings_base import FilingsApiSpider
 from recallwatch.core.ids import stable_id
 from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary
 from recallwatch.parsers.filing_fields import (
-    contributor_name,
     entity_codes,
     first_value,
     form_of,
-    iso_date,
-    memo_flag,
-    money,
     received_schedule,
-    text,
 )
+from recallwatch.parsers.values import amendment_number, contributor_name, date_value, filed_date, is_memo, money, text
 from recallwatch.runtime.incremental import RECHECK_LINKS
 
 SOURCE = "datasf"
@@ -115,19 +111,10 @@ def committee_from_row(row, watchlist, spider_name="filings_datasf"):
     )
 
 
-def amendment_number(filing_type):
-    """'Original' -> 0, 'Amendment' -> 1, 'Amendment 2' -> 2."""
-    filing_type = (text(filing_type) or "").lower()
-    if "amend" not in filing_type:
-        return 0
-    digits = re.search(r"\d+", filing_type)
-    return int(digits.group(0)) if digits else 1
-
-
 def filing_from_row(row, form_type, filer_nid=None):
     filing_nid = text(row.get("filing_nid"))
     filer_nid = filer_nid or text(row.get("filer_nid"))
-    period_start, period_end = iso_date(row.get("start_date")), iso_date(row.get("end_date"))
+    period_start, period_end = date_value(row.get("start_date")), date_value(row.get("end_date"))
     # A 460 is one report per committee and period whatever its amendments; a 497 or 496 is
     # its own report.
     report = (filer_nid, form_type, period_start, period_end) if form_type == "F460" else (filing_nid,)
@@ -140,7 +127,7 @@ def filing_from_row(row, form_type, filer_nid=None):
         form_type=form_type,
         period_start=period_start,
         period_end=period_end,
-        filed=iso_date(row.get("filing_date")),
+        filed=filed_date(row.get("filing_date")),
         amendment=amendment_number(row.get("filing_type")),
         source_url=filing_document_url(row),
     )
@@ -181,8 +168,8 @@ def contribution_from_row(row):
         occupation=text(row.get("transaction_occupation")),
         amount=money(first_value(row, "transaction_amount_1", "calculated_amount")),
         cumulative_ytd=money(row.get("transaction_amount_2")),
-        date=iso_date(first_value(row, "transaction_date", "calculated_date")),
-        memo=memo_flag(row.get("memo_code")),
+        date=date_value(first_value(row, "transaction_date", "calculated_date")),
+        memo=is_memo(row.get("memo_code")),
     )
     return filing, contribution
 

@@ -24,17 +24,13 @@ from crawlers.filings_base import FilingsApiSpider
 from recallwatch.core.ids import stable_id
 from recallwatch.core.items import Committee, Contribution, Filing
 from recallwatch.parsers.filing_fields import (
-    contributor_name,
     entity_codes,
     first_value,
     form_in_title,
-    iso_date,
-    memo_flag,
-    money,
     period_in_title,
     received_schedule,
-    text,
 )
+from recallwatch.parsers.values import contributor_name, date_value, filed_date, is_memo, money, text
 from recallwatch.runtime.incremental import RECHECK_LINKS
 
 SOURCE = "netfile"
@@ -88,7 +84,7 @@ def filing_id(aid, netfile_filing_id):
 def active_since(filer):
     """The date a filer became active (its first ACTIVE status), which tells apart campaigns
     against the same target in different years."""
-    dates = [iso_date(s.get("date")) for s in filer.get("statusItemList") or [] if s.get("status") == "ACTIVE"]
+    dates = [date_value(s.get("date")) for s in filer.get("statusItemList") or [] if s.get("status") == "ACTIVE"]
     return min((d for d in dates if d), default=None)
 
 
@@ -135,7 +131,7 @@ def filing_from_entry(entry, aid):
         form_type=form_in_title(title) or text(entry.get("form")) or "unknown",
         period_start=period_start,
         period_end=period_end,
-        filed=iso_date(entry.get("filingDate")),
+        filed=filed_date(entry.get("filingDate")),
         amendment=int(entry.get("amendmentSequenceNumber") or 0),
         source_url=f"{DEFAULTS['base_url']}/image/{netfile_id}",
     )
@@ -196,8 +192,8 @@ def contribution_from_transaction(row, aid):
         occupation=text(first_value(tran, "tran_Occ", "tranOcc", "occupation")),
         amount=money(first_value(tran, "tran_Amt1", "tranAmt1", "calculated_Amount", "calculatedAmount")),
         cumulative_ytd=money(first_value(tran, "tran_Amt2", "tranAmt2")),
-        date=iso_date(first_value(tran, "tran_Date", "tranDate", "calculated_Date", "calculatedDate")),
-        memo=memo_flag(first_value(tran, "memo_Code", "memoCode")),
+        date=date_value(first_value(tran, "tran_Date", "tranDate", "calculated_Date", "calculatedDate")),
+        memo=is_memo(first_value(tran, "memo_Code", "memoCode")),
     )
 
 

@@ -25,7 +25,15 @@ from recallwatch.core import totals
 from recallwatch.core.ids import fold, stable_id
 from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary
 from recallwatch.parsers.archives import ArchiveLimits, check_archive, open_zip
-from recallwatch.parsers.cal_format import amendment_number, cell_text, contributor_name, is_memo, iso_date, money
+from recallwatch.parsers.values import (
+    amendment_number,
+    cell_date,
+    cell_text,
+    contributor_name,
+    filed_date,
+    is_memo,
+    money,
+)
 
 SOURCE = "netfile_export"
 EXPORT_URL = "https://public.netfile.com/pub2/excel/{agency}Browsable/efile_{agency}_{year}.zip"
@@ -125,9 +133,9 @@ class Export:
     def filing(self, row, form_type):
         """The Filing a row belongs to. A Form 460 report is the filer's statement for a
         period; a 497 or 496 is identified by its report id (or its date)."""
-        period_start, period_end = iso_date(row.get("From_Date")), iso_date(row.get("Thru_Date"))
+        period_start, period_end = cell_date(row.get("From_Date")), cell_date(row.get("Thru_Date"))
         report_number = cell_text(row.get("Rpt_ID_Num"))
-        filed = iso_date(row.get("Rpt_Date"))
+        filed = filed_date(row.get("Rpt_Date"))
         if form_type == "F460" or (period_start and period_end):
             report_id = stable_id(SOURCE, self.agency, filer_key(row), form_type, period_start, period_end)
         else:
@@ -174,7 +182,7 @@ class Export:
             occupation=cell_text(row.get(sheet.occupation)),
             amount=money(row.get(sheet.amount)),
             cumulative_ytd=money(row.get(sheet.cumulative)) if sheet.cumulative else None,
-            date=iso_date(row.get(sheet.date)),
+            date=cell_date(row.get(sheet.date)),
             memo=memo,
             tran_type=cell_text(row.get("Tran_Type")),
             counted=counted,
@@ -208,11 +216,11 @@ def committees_in(workbook, export):
         for row in sheet_rows(workbook, sheet_name):
             committee_id = export.committee_id(row)
             if committee_type := cell_text(row.get("Committee_Type")):
-                reported_at = iso_date(row.get("Rpt_Date")) or ""
+                reported_at = cell_date(row.get("Rpt_Date")) or ""
                 if reported_at >= types.get(committee_id, ("", None))[0]:
                     types[committee_id] = (reported_at, committee_type)
-            reported = iso_date(row.get("Rpt_Date")) or ""
-            covered = iso_date(row.get("Thru_Date")) or reported
+            reported = cell_date(row.get("Rpt_Date")) or ""
+            covered = cell_date(row.get("Thru_Date")) or reported
             previous = latest.get(committee_id)
             if previous is None or reported >= previous[0]:
                 latest[committee_id] = (reported, max(covered, previous[1]) if previous else covered, row)

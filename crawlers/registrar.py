@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import dateparser
 import scrapy
 from bs4 import BeautifulSoup
 
@@ -20,6 +19,7 @@ from recallwatch.core.ids import fold, stable_id
 from recallwatch.core.items import Announcement, InvalidReason, PetitionCount
 from recallwatch.parsers.error_pages import error_page_reason
 from recallwatch.parsers.petition_figures import derived_figures, read_petition_report
+from recallwatch.parsers.values import written_date
 from recallwatch.runtime.incremental import RECHECK_LINKS
 
 BLOCK_ELEMENTS = [
@@ -80,25 +80,20 @@ def page_title(soup):
     return None
 
 
-def iso_date(text):
-    parsed = dateparser.parse(text, languages=["en"], settings={"DATE_ORDER": "MDY", "PREFER_DAY_OF_MONTH": "first"})
-    return parsed.date().isoformat() if parsed else None
-
-
 def release_date(soup, text):
     """ISO date of a release: a machine-readable <time> or meta tag, else the dateline ("SAN FRANCISCO,
     Tuesday, November 9, 2021 –") or a line holding only a date, else the first written date."""
     for selector, attribute in (("time[datetime]", "datetime"), ("meta[property='article:published_time']", "content")):
         element = soup.select_one(selector)
         if element is not None and element.get(attribute):
-            if found := iso_date(element[attribute]):
+            if found := written_date(element[attribute]):
                 return found
     for line in text.splitlines():
         match = DATELINE.match(line) or DATE_LINE.match(line)
         if match:
-            return iso_date(match.group("date"))
+            return written_date(match.group("date"))
     match = WRITTEN_DATE.search(text)
-    return iso_date(match.group(0)) if match else None
+    return written_date(match.group(0)) if match else None
 
 
 def read_release_page(html):
@@ -169,7 +164,7 @@ def listed_date(link, holding, levels=4):
             return None
         text = " ".join(element.xpath(".//text()[not(ancestor::a)]"))
         if match := ANY_DATE.search(text):
-            return iso_date(match.group(0))
+            return written_date(match.group(0))
     return None
 
 

@@ -86,7 +86,7 @@ def test_malformed_rows_are_rejected_with_the_reason_and_the_raw_row(crafted):
     assert set(rejects) == {
         "RCPT_CD line 9: 40 fields, the header has 63",  # line numbers of the file: the header is line 1
         "RCPT_CD line 10: 64 fields, the header has 63",
-        "RCPT_CD line 11: amount '12O.00' is not a number",
+        "RCPT_CD line 11: amount is not an amount of money: '12O.00'",
     }
     assert '"raw": "3000001\\t1\\t7\\tRCPT' in rejects["RCPT_CD line 9: 40 fields, the header has 63"]["item"]
     assert crafted.db["contributions"].count == 7 + 2  # 10 receipts less the 3 rejected; the 497s of part 1

@@ -2,14 +2,14 @@
 
 Both publish the CAL format's transaction fields as JSON, each with its own spelling and types:
 money as a decimal string ("4841006.0") or a number, dates as "2022-03-01T00:00:00.000" or
-"2022-03-01", the memo code as "X" or a boolean.
+"2022-03-01", the memo code as "X" or a boolean. The values themselves are read by
+recallwatch/parsers/values.py (the one reader of each value); this module knows the fields.
 """
 
 import re
 
-from dateparser import parse as parse_date
-
 from recallwatch.core.totals import CONTRIBUTION_SCHEDULES, normalize_entity_code, schedule_code
+from recallwatch.parsers.values import date_value, text
 
 # Schedules of money received that are stored. Schedule I (miscellaneous increases to cash) is
 # kept so a reader sees it; the totals rules (recallwatch/totals.py) do not count it.
@@ -29,41 +29,6 @@ def first_value(row, *keys):
         if value is not None and value != "":
             return value
     return None
-
-
-def text(value):
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
-
-
-def money(value):
-    """A dollar amount as a float rounded to cents, or None."""
-    if value is None or value == "":
-        return None
-    try:
-        return round(float(str(value).replace(",", "").replace("$", "")), 2)
-    except ValueError:
-        return None
-
-
-def iso_date(value):
-    """'2022-03-01T00:00:00.000', '2022-03-01', '2022-03-01T17:20:55-07:00' -> '2022-03-01'."""
-    value = text(value)
-    if value is None:
-        return None
-    if re.match(r"^\d{4}-\d{2}-\d{2}", value):
-        return value[:10]
-    parsed = parse_date(value, languages=["en"], settings={"DATE_ORDER": "MDY"})
-    return parsed.date().isoformat() if parsed else None
-
-
-def memo_flag(value):
-    """1 when the row is a memo entry (CAL Memo_Code "X", or true), else 0."""
-    if isinstance(value, bool):
-        return int(value)
-    return 1 if text(value) and text(value).upper() in ("X", "TRUE", "Y") else 0
 
 
 def received_schedule(code):
@@ -94,14 +59,4 @@ def period_in_title(title):
     match = PERIOD_IN_TEXT.search(title or "")
     if not match:
         return None, None
-    return iso_date(match.group(1)), iso_date(match.group(2))
-
-
-def contributor_name(last, first=None, suffix=None):
-    """The contributor as the filer wrote it, in the CAL order 'LAST, FIRST' (organisations
-    have only a last name)."""
-    last, first = text(last), text(first)
-    name = f"{last}, {first}" if last and first else (last or first)
-    if name and text(suffix):
-        name += f" {text(suffix)}"
-    return name
+    return date_value(match.group(1), "period"), date_value(match.group(2), "period")

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 import feedparser
 import lxml.etree
 
-from recallwatch.parsers.news_dates import to_utc_iso
+from recallwatch.parsers.values import to_utc_iso
 
 GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search?q={query}&hl=en-US&gl=US&ceid=US:en"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -17,8 +17,8 @@ from extruct.jsonld import JsonLdExtractor
 from extruct.opengraph import OpenGraphExtractor
 from trafilatura.utils import load_html
 
-from recallwatch.parsers.news_dates import as_utc, iso_utc, local_date, parse_datetime
 from recallwatch.parsers.news_discovery import clean_url
+from recallwatch.parsers.values import as_utc, iso_utc, local_date, parse_datetime
 
 ARTICLE_TYPES = {
     "NewsArticle",

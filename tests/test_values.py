@@ -1,0 +1,160 @@
+"""The one reader of each value (recallwatch/parsers/values.py): money, dates, names, amendment
+numbers, as every source writes them, and the hostile values each refuses with its reason."""
+
+import ast
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from recallwatch.parsers import values
+from recallwatch.parsers.values import (
+    BadValue,
+    amendment_number,
+    cell_date,
+    cell_text,
+    contributor_name,
+    date_value,
+    filed_date,
+    is_memo,
+    money,
+    written_date,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (43101.0, "2018-01-01"),  # an Excel serial number in a cell not styled as a date
+        (43101, "2018-01-01"),
+        (date(2017, 11, 13), "2017-11-13"),
+        (datetime(2017, 11, 13, 0, 0), "2017-11-13"),
+        ("2/3/2000 12:00:00 AM", "2000-02-03"),  # CAL-ACCESS
+        ("10/27/2000 7:32:57 PM", "2000-10-27"),
+        ("2022-03-01T00:00:00.000", "2022-03-01"),  # Socrata
+        ("2022-03-01T17:20:55-07:00", "2022-03-01"),  # NetFile Connect2
+        ("March 1, 2022", "2022-03-01"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates_as_each_source_writes_them(value, expected):
+    assert cell_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("02/30/2022", "date is not a real date: '02/30/2022'"),
+        ("2099-13-45", "date is not a real date: '2099-13-45'"),
+        ("0000-00-00", "date is not a real date: '0000-00-00'"),
+        ("12", "date is not a real date: '12'"),  # dateparser alone would make it a date this month
+        (0.0, "date is not a spreadsheet date: 0.0"),
+        (float("nan"), "date is not a spreadsheet date: nan"),
+        (1e308, "date is not a spreadsheet date: 1e+308"),
+        ("1850-01-01", "date is outside 1900-01-01..2100-12-31: '1850-01-01'"),
+    ],
+)
+def test_impossible_dates_are_refused_with_the_field_and_the_raw_value(value, reason):
+    with pytest.raises(BadValue) as refused:
+        cell_date(value)
+    assert str(refused.value) == reason
+
+
+def test_a_number_is_a_date_only_in_a_spreadsheet():
+    with pytest.raises(BadValue, match="date is not a date: 45000"):
+        date_value(45000)
+
+
+def test_filed_dates_lie_between_1970_and_tomorrow():
+    today = date(2026, 12, 3)
+    assert filed_date("2026-12-04", today=today) == "2026-12-04"  # the filer's day may be ahead
+    assert filed_date("1970-01-01", today=today) == "1970-01-01"
+    for raw in ("2036-12-03", "2026-12-05", "1969-12-31"):
+        with pytest.raises(BadValue, match=f"filed is outside 1970-01-01..2026-12-04: '{raw}'"):
+            filed_date(raw, today=today)
+
+
+def test_written_dates_in_running_text():
+    assert written_date("Tuesday, November 9, 2021") == "2021-11-09"
+    assert written_date("July 2022") == "2022-07-01"  # a month alone means its first day
+    assert written_date("no date here") is None
+
+
+def test_money_as_each_source_writes_it():
+    written = [250.0, 7, "1250.00", "1,250.50", "$40", "$ 1,000.00", "(40.00)", "$(40.00)", "40.00-", "-75.33"]
+    assert [money(v) for v in written] == [250.0, 7.0, 1250.0, 1250.5, 40.0, 1000.0, -40.0, -40.0, -40.0, -75.33]
+    assert [money(v) for v in ("", "  ", None)] == [None, None, None]
+
+
+def test_money_is_rounded_to_cents_once():
+    assert money(1250.005) == 1250.01
+    assert money("0.1") + money("0.2") == pytest.approx(0.3)
+    assert str(money("-0.001")) == "0.0"  # never a negative zero
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("NaN", "amount is not a finite number: 'NaN'"),
+        ("Infinity", "amount is not a finite number: 'Infinity'"),
+        ("-inf", "amount is not a finite number: '-inf'"),
+        (float("nan"), "amount is not a finite number: nan"),
+        (float("inf"), "amount is not a finite number: inf"),
+        ("1e308", "amount is written with an exponent: '1e308'"),
+        ("1E5", "amount is written with an exponent: '1E5'"),
+        (1e308, "amount is larger than any campaign amount ($10,000,000,000 or more): 1e+308"),
+        ("12,345,678,901", "amount is larger than any campaign amount ($10,000,000,000 or more): '12,345,678,901'"),
+        ("n/a", "amount is not an amount of money: 'n/a'"),
+        ("1,25,0", "amount is not an amount of money: '1,25,0'"),
+        ("1_000", "amount is not an amount of money: '1_000'"),  # float() would read it
+        (True, "amount is not an amount of money: True"),
+    ],
+)
+def test_hostile_amounts_are_refused_with_the_field_and_the_raw_value(value, reason):
+    with pytest.raises(BadValue) as refused:
+        money(value)
+    assert str(refused.value) == reason
+    assert refused.value.field == "amount" and refused.value.raw is value
+
+
+def test_the_field_is_named_in_the_reason():
+    with pytest.raises(BadValue, match="cumulative_ytd is not a finite number: 'NaN'"):
+        money("NaN", "cumulative_ytd")
+
+
+def test_cells_read_as_text():
+    assert [cell_text(v) for v in ("000", 94709.0, 12.5, " Berkeley ", "", None)] == [
+        "000", "94709", "12.5", "Berkeley", None, None,
+    ]  # fmt: skip
+
+
+def test_names_and_memo_codes():
+    assert contributor_name("Arreguin", "Jesse") == "Arreguin, Jesse"
+    assert contributor_name("Smith", "John", "Mr.", "Jr.") == "Smith, John Jr."
+    assert contributor_name("ACME INC", "") == "ACME INC"
+    assert contributor_name(" ", None) is None
+    assert [is_memo(v) for v in ("X", "x", "", None, True)] == [1, 1, 0, 0, 1]
+
+
+def test_amendment_numbers():
+    written = ("000", "002", 1.0, 3, "Original", "Amendment", "Amendment 2", "", None)
+    assert [amendment_number(v) for v in written] == [0, 2, 1, 3, 0, 1, 2, 0, 0]
+    for raw in ("-1", "Pending", 1.5, float("nan"), 1e308, "99999"):
+        with pytest.raises(BadValue, match="amendment is not an amendment number"):
+            amendment_number(raw)
+
+
+def test_no_other_module_defines_its_own_money_or_date_reader():
+    """One reader per value: no function named like a money or date reader outside values.py."""
+    readers = {"money", "iso_date", "text_date", "parse_date", "parse_money", "amendment_number", "contributor_name"}
+    found = []
+    for path in REPO.glob("*/**/*.py"):
+        if ".venv" in path.parts or path == Path(values.__file__) or path.parts[-2] == "tests":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name in readers:
+                found.append(f"{path.relative_to(REPO)}:{node.name}")
+    assert found == []
