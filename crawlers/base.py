@@ -3,11 +3,13 @@
 - `-a url=URL` (http(s) or file://) crawls that one document instead of the configured sources;
   the spider's `callback_for_url` says which parse method reads it.
 - `self.watchlist` is the loaded data/watchlist.yml.
-- `self.reject(reason, ...)` records a malformed row or page in `rejects` and the run goes on.
+- `self.reject(reason, ...)` records a malformed row or page in `rejects` and the run goes on;
+  `self.forward(parsed, response)` passes a parser's items on and records its `Rejected`s.
 """
 
 import scrapy
 
+from recallwatch.core.items import Rejected
 from recallwatch.runtime.run import Run
 
 
@@ -56,3 +58,11 @@ class RecallSpider(scrapy.Spider):
             item_type=item_type,
             fetch_id=response.meta.get("fetch_id") if response is not None else None,
         )
+
+    def forward(self, parsed, response):
+        """The items a parser yields, passed on; each `Rejected` among them recorded as a reject."""
+        for output in parsed:
+            if isinstance(output, Rejected):
+                self.reject(output.reason, response=response, record=output.record, item_type=output.item_type)
+            else:
+                yield output

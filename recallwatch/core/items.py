@@ -8,6 +8,8 @@ Every item may carry `fetch_id`; the provenance middleware fills it in from the 
 came from, so spiders never set it by hand.
 """
 
+from dataclasses import dataclass
+
 import scrapy
 
 TEXT = "string"
@@ -210,3 +212,13 @@ class ArticleMention(RecordItem):
     article_id = field(TEXT, required=True)
     entity_type = field(TEXT, required=True, enum=["target", "campaign", "committee", "donor"])
     entity_id = field(TEXT, required=True)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """What a parser yields for a row or value it cannot read, in place of an item: the spider
+    records it in `rejects` (reason, the raw record) and the rest of the document goes on."""
+
+    reason: str
+    record: dict | str | None = None
+    item_type: str | None = None  # the table the row was meant for
