@@ -1,7 +1,7 @@
 """One crawl at a time per database.
 
 A cron run that starts while the last one is still going exits with a clear message instead of
-writing beside it. The lock is an advisory `flock` on `<DATABASE>.lock`: the kernel releases it when
+writing beside it. The lock is an advisory `flock` on `<DATABASE>.lock` (of the database's real path): the kernel releases it when
 the holding process dies, even by SIGKILL, so a stale lock is simply taken over (and said so).
 """
 
@@ -21,7 +21,9 @@ class CrawlLocked(Exception):
 
 
 def lock_path_for(database_path):
-    return f"{os.path.abspath(database_path)}.lock"
+    """The lock file of a database, beside the file itself: a path through a symlink (to the file
+    or to a folder on its way) is the same database, so it takes the same lock."""
+    return f"{os.path.realpath(database_path)}.lock"
 
 
 def _running(pid):
