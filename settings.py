@@ -72,6 +72,8 @@ DOWNLOADER_MIDDLEWARES = {
     "recallwatch.runtime.provenance.FetchRecorderMiddleware": 950,
     "recallwatch.runtime.incremental.ConditionalRequestMiddleware": 940,
     "recallwatch.runtime.failures.MissingFileMiddleware": 560,
+    # A file:// document gets the size limits an HTTP one gets (before it is read)
+    "recallwatch.runtime.failures.LocalFileSizeMiddleware": 930,
     # Scrapy's own, replaced by ones that record a redirect loop or a body that does not decompress
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "recallwatch.runtime.failures.RedirectMiddleware": 600,

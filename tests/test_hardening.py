@@ -3,7 +3,7 @@
 import os
 
 from recallwatch.runtime.lock import CrawlLock, lock_path_for
-from tests.crawl import crawl
+from tests.crawl import crawl, file_url
 
 
 def test_the_same_database_through_a_symlink_takes_the_same_lock(tmp_path):
@@ -20,3 +20,22 @@ def test_the_same_database_through_a_symlink_takes_the_same_lock(tmp_path):
         assert not (real / "recalls.db").exists()  # the second crawl wrote nothing
     finally:
         lock.release()
+
+
+def test_a_local_file_larger_than_the_size_limit_is_rejected_not_read(tmp_path):
+    page = tmp_path / "huge.html"
+    page.write_text("<html><head><title>Recall news</title></head><body>" + "<p>Gascon recall.</p>" * 60_000)
+    data = tmp_path / "huge.json"
+    data.write_text("[" + ",".join(['{"filer_nid": "1", "transaction_amount_1": "5.00"}'] * 40_000) + "]")
+    limit = {"DOWNLOAD_MAXSIZE": "1000000"}
+    for spider, document in (("news", page), ("filings_datasf", data)):
+        result = crawl(spider, tmp_path, f"url={file_url(document)}", settings=limit)
+        assert result.returncode == 0, result.output[-2000:]
+        size = document.stat().st_size
+        reasons = [row["reason"] for row in result.db.query("select reason from rejects where spider = ?", [spider])]
+        assert reasons == [
+            "download failed: response larger than the size limit (DOWNLOAD_MAXSIZE): "
+            f"the file is {size} bytes, larger than download max size (1000000)"
+        ]
+        assert result.last_run(spider)["status"] != "ok"
+    assert not result.db["articles"].exists() or result.db["articles"].count == 0

@@ -11,10 +11,12 @@
 """
 
 import logging
+import os
 
 from scrapy.downloadermiddlewares import httpcompression, redirect
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.url import file_uri_to_path
 
 from recallwatch.runtime.run import Run
 
@@ -90,6 +92,44 @@ class MissingFileMiddleware:
     def process_exception(self, request, exception):
         if request.url.startswith("file:") and isinstance(exception, FileNotFoundError | IsADirectoryError):
             request.meta["dont_retry"] = True
+        return None
+
+
+class LocalFileSizeMiddleware:
+    """Downloader middleware: a file:// document is held to the same DOWNLOAD_MAXSIZE and
+    DOWNLOAD_WARNSIZE as one over HTTP (Scrapy's file handler reads any file whole), so a
+    back-filled 157 MB file is rejected with the same reason instead of being read into memory."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.run = Run.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def limit(self, request, name):
+        spider_limit = getattr(self.crawler.spider, name.lower(), None)
+        return request.meta.get(
+            name.lower(), spider_limit if spider_limit is not None else self.crawler.settings.getint(name)
+        )
+
+    def process_request(self, request):
+        if not request.url.startswith("file:"):
+            return None
+        try:
+            size = os.path.getsize(file_uri_to_path(request.url))
+        except OSError:
+            return None  # the file handler reports it (MissingFileMiddleware)
+        maxsize, warnsize = self.limit(request, "DOWNLOAD_MAXSIZE"), self.limit(request, "DOWNLOAD_WARNSIZE")
+        if maxsize and size > maxsize:
+            message = f"the file is {size} bytes, larger than download max size ({maxsize})"
+            self.run.reject(
+                f"download failed: response larger than the size limit (DOWNLOAD_MAXSIZE): {message}", url=request.url
+            )
+            raise IgnoreRequest(message)
+        if warnsize and size > warnsize:
+            logger.warning("%s: the file is %s bytes, larger than download warn size (%s)", request.url, size, warnsize)
         return None
 
 

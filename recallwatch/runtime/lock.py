@@ -1,8 +1,9 @@
 """One crawl at a time per database.
 
 A cron run that starts while the last one is still going exits with a clear message instead of
-writing beside it. The lock is an advisory `flock` on `<DATABASE>.lock` (of the database's real path): the kernel releases it when
-the holding process dies, even by SIGKILL, so a stale lock is simply taken over (and said so).
+writing beside it. The lock is an advisory `flock` on `<DATABASE>.lock` beside the database's real
+path (a symlink leads to the same lock): the kernel releases it when the holding process dies, even
+by SIGKILL, so a stale lock is simply taken over (and said so).
 """
 
 import fcntl
