@@ -29,7 +29,8 @@ def test_a_stored_rows_fetch_has_the_sha256_of_the_document(tmp_path):
 def test_the_warc_record_of_a_fetch_reads_back_to_the_same_body(tmp_path):
     result = crawl("registrar_lavote", tmp_path)
     fetch = stored_fetch(result.db, FULL_COUNT_URL)
-    with open(fetch["warc_file"], "rb") as warc:
+    assert "/" not in fetch["warc_file"]  # a name within ARCHIVE_DIR, no local path published
+    with open(tmp_path / "archive" / fetch["warc_file"], "rb") as warc:
         warc.seek(fetch["warc_offset"])
         record = next(iter(ArchiveIterator(warc)))
         body = record.content_stream().read()

@@ -1,5 +1,6 @@
 """Provenance: every fetched document gets a `fetches` row (url, time, status, sha256 of the body)
-and, unless ARCHIVE_ENABLED is off, a WARC record under ARCHIVE_DIR. Items produced from a
+and, unless ARCHIVE_ENABLED is off, a WARC record under ARCHIVE_DIR (`warc_file` is the file's
+name within ARCHIVE_DIR, `warc_offset` where the record starts). Items produced from a
 response are stamped with its fetch id by `FetchIdMiddleware`.
 
 A document fetched again with the same body keeps its fetch row (only `last_seen` moves), so a
@@ -89,7 +90,8 @@ class WarcArchive:
         offset = self._file.tell()
         self._writer.write_record(record)
         self._file.flush()
-        return self.path, offset, record.rec_headers.get_header("WARC-Record-ID")
+        # The file's name within ARCHIVE_DIR: a published row holds no local path of this machine
+        return os.path.basename(self.path), offset, record.rec_headers.get_header("WARC-Record-ID")
 
     def close(self):
         if self._file:
