@@ -2,6 +2,8 @@
 
 import os
 
+from recallwatch.core import totals
+from recallwatch.core.schema import open_database
 from recallwatch.runtime.lock import CrawlLock, lock_path_for
 from tests.crawl import crawl, file_url
 
@@ -39,3 +41,25 @@ def test_a_local_file_larger_than_the_size_limit_is_rejected_not_read(tmp_path):
         ]
         assert result.last_run(spider)["status"] != "ok"
     assert not result.db["articles"].exists() or result.db["articles"].count == 0
+
+
+def test_a_negative_line_5_shows_the_loans_that_made_it_so(tmp_path):
+    """A Berkeley candidate's Form 460: $4,350 itemized, a $4,755 loan repaid, line 5 = -405."""
+    db = open_database(tmp_path / "recalls.db")
+    db["committees"].insert({"id": "c1", "name": "Candidate 2022", "source": "s", "source_id": "1"})
+    db["filings"].insert(
+        {"id": "f1", "committee_id": "c1", "source": "s", "report_id": "r1", "form_type": "F460", "amendment": 0}
+    )
+    db["filing_summaries"].insert_all(
+        [
+            {"filing_id": "f1", "form_type": "F460", "line": "1", "amount_period": 4350.0},
+            {"filing_id": "f1", "form_type": "F460", "line": "2", "amount_period": -4755.0},
+            {"filing_id": "f1", "form_type": "F460", "line": "5", "amount_period": -405.0},
+        ]
+    )
+    db["contributions"].insert(
+        {"id": "k1", "filing_id": "f1", "committee_id": "c1", "source": "s", "schedule": "A", "amount": 4350.0}
+    )
+    totals.apply_totals_rules(db, "s")
+    row = next(db.query("select * from committee_totals where committee_id = 'c1'"))
+    assert (row["total_raised"], row["loans_in_summary"], row["itemized_total"]) == (-405.0, -4755.0, 4350.0)

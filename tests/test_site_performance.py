@@ -32,6 +32,13 @@ summary AS (
     JOIN filing_summaries ON filing_summaries.filing_id = filings.id
     WHERE filings.current = 1 AND filing_summaries.form_type = 'F460' AND filing_summaries.line = '5'
     GROUP BY filings.committee_id
+),
+loans AS (
+    SELECT filings.committee_id, ROUND(SUM(filing_summaries.amount_period), 2) AS loans_in_summary
+    FROM filings
+    JOIN filing_summaries ON filing_summaries.filing_id = filings.id
+    WHERE filings.current = 1 AND filing_summaries.form_type = 'F460' AND filing_summaries.line = '2'
+    GROUP BY filings.committee_id
 )
 SELECT committees.id AS committee_id,
        committees.name AS committee,
@@ -41,6 +48,7 @@ SELECT committees.id AS committee_id,
        campaigns.title AS campaign,
        committees.position,
        summary.total_raised_summary,
+       loans.loans_in_summary,
        itemized.itemized_total,
        CASE WHEN summary.total_raised_summary IS NOT NULL THEN itemized.late_total END AS late_after_summary,
        CASE
@@ -65,6 +73,7 @@ FROM committees
 LEFT JOIN campaigns ON campaigns.id = committees.campaign_id
 LEFT JOIN summary ON summary.committee_id = committees.id
 LEFT JOIN itemized ON itemized.committee_id = committees.id
+LEFT JOIN loans ON loans.committee_id = committees.id
 """
 
 PLAIN_CROSS_CAMPAIGN_DONORS = """

@@ -6,6 +6,9 @@
 - total_raised_summary: the sum of line 5 ("total contributions received", which includes the
   unitemized contributions under $100 that no itemized row shows), column A (this period), over
   the committee's current (latest amendment) Form 460 filings;
+- loans_in_summary: line 2 of the same filings (loans received, net of loans repaid in the
+  period), which line 5 includes: where loans were repaid, line 5 and so total_raised can be
+  smaller than the itemized contributions, even negative, though no contribution was returned;
 - late_after_summary: late-report contributions (Form 497 / 496 part 3) that no current Form 460
   covers (made after the last one's period, or whose 460 is not in the source), so are in no
   summary;
@@ -21,9 +24,9 @@
 # the whole table took 3 s for one campaign at 5 million contributions; this takes milliseconds).
 # tests/test_site_performance.py checks it gives the same rows as the plain GROUP BY form.
 COUNTED = "contributions.committee_id = committees.id AND contributions.current = 1 AND contributions.counted = 1"
-SUMMARY_LINES = (
+CURRENT_460_LINE = (
     "filings.committee_id = committees.id AND filings.current = 1 "
-    "AND filing_summaries.form_type = 'F460' AND filing_summaries.line = '5'"
+    "AND filing_summaries.form_type = 'F460' AND filing_summaries.line = "
 )
 
 
@@ -31,16 +34,17 @@ def counted(expression):
     return f"(SELECT {expression} FROM contributions WHERE {COUNTED})"
 
 
-def summary(expression):
+def summary(expression, line="5"):
     return (
         f"(SELECT {expression} FROM filings JOIN filing_summaries ON filing_summaries.filing_id = filings.id "
-        f"WHERE {SUMMARY_LINES})"
+        f"WHERE {CURRENT_460_LINE}'{line}')"
     )
 
 
 COMMITTEE_TOTALS = f"""
 SELECT committee_id, committee, source, source_id, campaign_id, campaign, position,
        total_raised_summary,
+       loans_in_summary,
        itemized_total,
        CASE WHEN total_raised_summary IS NOT NULL THEN late_total END AS late_after_summary,
        CASE
@@ -65,6 +69,7 @@ FROM (
            (SELECT campaigns.title FROM campaigns WHERE campaigns.id = committees.campaign_id) AS campaign,
            committees.position,
            {summary("ROUND(SUM(filing_summaries.amount_period), 2)")} AS total_raised_summary,
+           {summary("ROUND(SUM(filing_summaries.amount_period), 2)", line="2")} AS loans_in_summary,
            {counted("ROUND(SUM(amount), 2)")} AS itemized_total,
            {counted("ROUND(SUM(CASE WHEN schedule IN ('497', 'F496P3') THEN amount ELSE 0 END), 2)")} AS late_total,
            {summary("NULLIF(COUNT(DISTINCT filings.id), 0)")} AS summary_filings,
