@@ -31,8 +31,8 @@ from recallwatch.parsers.news_dedup import (
     story_key,
 )
 from recallwatch.parsers.news_discovery import (
-    GZIP_MAGIC,
     clean_url,
+    document_kind,
     google_news_queries,
     google_news_url,
     parse_feed,
@@ -41,23 +41,6 @@ from recallwatch.parsers.news_discovery import (
 from recallwatch.parsers.news_extract import extract_article
 from recallwatch.parsers.news_relevance import MentionFinder
 from recallwatch.runtime.incremental import RECHECK_LINKS
-
-FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
-SITEMAP_ROOTS = (b"<urlset", b"<sitemapindex")
-
-
-def document_kind(body):
-    """feed, sitemap or page, from the first element of the document."""
-    if body[:2] == GZIP_MAGIC:
-        return "sitemap"
-    start = body[:2048].lstrip().lower()
-    while start.startswith((b"<?", b"<!--", b"<!doctype")) and b">" in start:
-        start = start[start.index(b">") + 1 :].lstrip()
-    if start.startswith(FEED_ROOTS):
-        return "feed"
-    if start.startswith(SITEMAP_ROOTS):
-        return "sitemap"
-    return "page"
 
 
 def listing_urls(response, listing):

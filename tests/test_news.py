@@ -7,10 +7,9 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from crawlers.news import document_kind
 from recallwatch.core.watchlist import Watchlist
 from recallwatch.parsers.news_dedup import DUPLICATE, NEW, NEWER, OLDER, StoryIndex, content_hash, fingerprint
-from recallwatch.parsers.news_discovery import clean_url, google_news_queries, parse_feed, parse_sitemap
+from recallwatch.parsers.news_discovery import clean_url, document_kind, google_news_queries, parse_feed, parse_sitemap
 from recallwatch.parsers.news_extract import extract_article
 from recallwatch.parsers.news_relevance import MentionFinder
 from tests.crawl import FIXTURES, REPO, crawl, file_url

@@ -168,3 +168,21 @@ def parse_sitemap(body, sitemap_url):
             )
         )
     return children, listings
+
+
+FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
+SITEMAP_ROOTS = (b"<urlset", b"<sitemapindex")
+
+
+def document_kind(body):
+    """feed, sitemap or page, from the first element of the document."""
+    if body[:2] == GZIP_MAGIC:
+        return "sitemap"
+    start = body[:2048].lstrip().lower()
+    while start.startswith((b"<?", b"<!--", b"<!doctype")) and b">" in start:
+        start = start[start.index(b">") + 1 :].lstrip()
+    if start.startswith(FEED_ROOTS):
+        return "feed"
+    if start.startswith(SITEMAP_ROOTS):
+        return "sitemap"
+    return "page"
