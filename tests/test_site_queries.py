@@ -236,10 +236,28 @@ def test_article_text_is_shown_escaped_never_rendered(client):
         assert "&lt;script&gt;window.__injected" in page, path
 
 
+MARKDOWN_BAIT = (
+    '<a href="https://evil.example/">click</a> [more](https://evil.example/more) ![i](https://evil.example/i.png)'
+)
+
+
+@pytest.mark.parametrize("alias", ["x_markdown", "text_markdown", "body", "description"])
+def test_an_arbitrary_sql_column_is_never_rendered_as_markdown(client, alias):
+    sql = f"select '{MARKDOWN_BAIT}' as {alias}"
+    page = client.get("/recalls?" + urllib.parse.urlencode({"sql": sql})).text
+    assert 'class="rows-and-columns"' in page
+    assert 'href="https://evil.example' not in page
+    assert "<img" not in page
+    assert "&lt;a href=" in page and "click&lt;/a&gt;" in page
+
+
 def test_no_column_is_rendered_as_markdown_or_html():
     plugins = metadata().get("plugins") or {}
-    assert "datasette-render-markdown" not in plugins
+    assert plugins["datasette-render-markdown"] == {"patterns": [], "columns": []}
     assert "datasette-render-html" not in plugins
+    recalls = metadata()["databases"]["recalls"]
+    assert "plugins" not in recalls  # a database's or table's config would replace the site's
+    assert not [name for name, table in recalls["tables"].items() if "plugins" in table]
     assert not [
         column
         for table in metadata()["databases"]["recalls"]["tables"].values()
