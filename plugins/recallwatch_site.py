@@ -3,6 +3,8 @@
 - Closes Datasette 0.65.x's open redirect: a path such as `/\\example.com/` (or `//example.com/`)
   gets a trailing-slash redirect to `/\\example.com`, which browsers read as `//example.com`, another
   site. Such paths get a 404, and no response may send a Location that leaves the site.
+- Every response carries a Content-Security-Policy, X-Content-Type-Options, X-Frame-Options and
+  Referrer-Policy (PAGE_POLICY below says what the pages need and why).
 - `:_site_url` in a canned query is the site's absolute address (scheme, host and base_url, no
   trailing slash), so feeds can carry absolute, working links.
 - In query results, a `donor_id` links to the `donor` query (every contribution of that donor) and
@@ -66,9 +68,95 @@ def guard_redirects(app):
     return guarded
 
 
+# The policy of the site's pages. Datasette 0.65 and its plugins need inline code, so:
+# - script-src 'unsafe-inline': Datasette's pages carry inline <script> blocks (closing menus, the SQL
+#   editor, DATASETTE_ALLOW_FACET), datasette-search-all one holding the list of tables, and
+#   datasette-dashboards one per page that calls renderChart() with the page's query string and
+#   address, plus an onclick= on its Fullscreen button. Several of them change with the request, so no
+#   fixed list of hashes covers them, and a nonce added to every <script> on the way out would bless an
+#   injected one too. What the policy still does: scripts only from the site itself (the dashboards'
+#   Vega, Vega-Lite and vega-embed are served from /-/static-plugins/), no eval() outside the chart
+#   pages, no plugins (object-src), no <base>, forms only to the site, and no request (fetch, image,
+#   font) to another host, so an injected script or <img> could not send anything away; the page
+#   cannot be framed (this also refuses the dashboards' /embed pages to other sites).
+# - style-src 'unsafe-inline': style="" attributes throughout Datasette's templates, a <style> block in
+#   each dashboard, and the styles vega-embed injects.
+# - img-src data:: Datasette's app.css draws icons (the SQL editor's resize handle) as data: SVGs.
+# The browser test (tests/test_browser.py) fails on anything this policy refuses on the pages it visits.
+PAGE_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self' 'unsafe-inline'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# A chart page (/-/dashboards/<dashboard>, …/<chart>, …/embed) also needs 'unsafe-eval': Vega compiles
+# each expression of a spec (signals, the dashboards' containerSize() width) with new Function(), and
+# the CSP-safe interpreter (vega-interpreter) is not among the files datasette-dashboards ships.
+CHART_PAGE_POLICY = {**PAGE_POLICY, "script-src": "'self' 'unsafe-inline' 'unsafe-eval'"}
+# Anything else (JSON, CSV, feeds, static files, plain-text errors) is never a page: it may load nothing.
+OTHER_POLICY = {
+    "default-src": "'none'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'none'",
+    "frame-ancestors": "'none'",
+}
+SECURITY_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"referrer-policy": b"same-origin",  # a query's address (what a reporter asked) stays on the site
+}
+REPLACED_HEADERS = {*SECURITY_HEADERS, b"content-security-policy"}
+
+
+def site_path(datasette, scope):
+    """The request's path as Datasette routes it (base_url taken off)."""
+    path, base_url = scope.get("path", ""), datasette.setting("base_url")
+    return "/" + path[len(base_url) :] if base_url != "/" and path.startswith(base_url) else path
+
+
+def content_security_policy(path, headers):
+    content_type = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+    if not content_type.lower().startswith(b"text/html"):
+        policy = OTHER_POLICY
+    elif path.startswith("/-/dashboards/"):
+        policy = CHART_PAGE_POLICY
+    else:
+        policy = PAGE_POLICY
+    return "; ".join(f"{directive} {sources}" for directive, sources in policy.items()).encode()
+
+
+def with_security_headers(path, headers):
+    headers = [(name, value) for name, value in headers if name.lower() not in REPLACED_HEADERS]
+    policy = content_security_policy(path, headers)
+    return [*headers, *SECURITY_HEADERS.items(), (b"content-security-policy", policy)]
+
+
+def add_security_headers(datasette, app):
+    """Every response, error pages and this plugin's own 404 included, carries SECURITY_HEADERS and a CSP."""
+
+    async def secured(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        path = site_path(datasette, scope)
+
+        async def send_secured(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": with_security_headers(path, message.get("headers", []))}
+            return await send(message)
+
+        return await app(scope, receive, send_secured)
+
+    return secured
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    return guard_redirects
+    return lambda app: add_security_headers(datasette, guard_redirects(app))
 
 
 def site_url(datasette, request):

@@ -37,16 +37,21 @@ def test_a_table_of_the_snapshot_data_is_browsable_as_json(site):
     assert rows[0]["title"] == "Petition to Recall District Attorney Approved for Circulation"
 
 
-def raw_get(base, path):
-    """GET a path exactly as written (no normalisation, no redirect following)."""
+def raw_response(base, path, headers=None):
+    """GET a path exactly as written (no normalisation, no redirect following): status, headers, body."""
     parsed = urllib.parse.urlsplit(base)
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
-        return response.status, response.getheader("Location"), response.read()
+        return response.status, response.headers, response.read()
     finally:
         connection.close()
+
+
+def raw_get(base, path):
+    status, headers, body = raw_response(base, path)
+    return status, headers.get("Location"), body
 
 
 @pytest.mark.parametrize(
@@ -80,3 +85,51 @@ def test_no_plugin_that_writes_or_renders_stored_html_is_installed(site):
     plugins = {plugin["name"] for plugin in get_json(f"{site}/-/plugins.json")}
     assert "recallwatch_site.py" in plugins
     assert not {name for name in plugins if "write" in name or "insert" in name or "upload" in name or "edit" in name}
+
+
+def csp_directives(policy):
+    directives = {}
+    for directive in policy.split(";"):
+        name, *sources = directive.split()
+        assert name not in directives, policy
+        directives[name] = sources
+    return directives
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/", "text/html"),
+        ("/recalls/announcements", "text/html"),
+        ("/recalls?sql=select+1+as+x", "text/html"),
+        ("/-/dashboards/petitions?campaign=gascon-recall-2022", "text/html"),
+        ("/-/dashboards/petitions", "text/plain"),  # a redirect to the default filter
+        ("/no-such-page", "text/html"),
+        ("/recalls/announcements.json", "application/json"),
+        ("/recalls.json?sql=select+1+as+x", "application/json"),
+        ("/recalls/announcements.csv", "text/plain"),
+        ("/recalls.csv?sql=select+1+as+x", "text/plain"),
+        ("/\\example.com/", "text/plain"),
+    ],
+)
+def test_every_response_carries_the_security_headers(site, path, content_type):
+    status, headers, _ = raw_response(site, path)
+    assert headers.get_content_type() == content_type, (status, headers)
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        assert len(headers.get_all(name) or []) == 1, name
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    csp = csp_directives(headers["Content-Security-Policy"])
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["base-uri"] == ["'none'"]
+    assert csp["object-src"] == ["'none'"]
+    if content_type == "text/html":
+        assert csp["default-src"] == ["'self'"]
+        assert csp["img-src"] == ["'self'", "data:"]
+        assert csp["form-action"] == ["'self'"]
+        # only the site's own scripts: no other host, no `data:`/`blob:`; eval only where Vega draws
+        eval_ = ["'unsafe-eval'"] if path.startswith("/-/dashboards/") else []
+        assert csp["script-src"] == ["'self'", "'unsafe-inline'", *eval_]
+    else:
+        assert csp["default-src"] == ["'none'"]
