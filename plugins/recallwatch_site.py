@@ -6,7 +6,9 @@
 - Every response carries a Content-Security-Policy, X-Content-Type-Options, X-Frame-Options and
   Referrer-Policy (PAGE_POLICY below says what the pages need and why).
 - `:_site_url` in a canned query is the site's absolute address (scheme, host and base_url, no
-  trailing slash), so feeds can carry absolute, working links.
+  trailing slash), so feeds can carry absolute, working links. The scheme and host are those of
+  RECALLWATCH_SITE_URL when it is set (every absolute URL Datasette builds uses them, whatever Host
+  a request sends), else the request's.
 - In query results, a `donor_id` links to the `donor` query (every contribution of that donor) and
   an `article_id` to the article's page, so a reader can follow them with a click.
 - `.atom` of a query with no rows is a valid empty feed (datasette-atom 0.9 answers such a query
@@ -14,6 +16,7 @@
 """
 
 import datetime
+import os
 import urllib.parse
 
 import datasette_atom
@@ -154,12 +157,59 @@ def add_security_headers(datasette, app):
     return secured
 
 
+SITE_URL_VARIABLE = "RECALLWATCH_SITE_URL"
+
+
+def configured_site_url():
+    """(scheme, host) of RECALLWATCH_SITE_URL (`https://recallwatch.example`), or None when unset."""
+    value = os.environ.get(SITE_URL_VARIABLE, "").strip()
+    if not value:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(
+            f"{SITE_URL_VARIABLE}={value!r}: give the scheme and host only, e.g. https://recallwatch.example "
+            "(a path prefix is Datasette's base_url setting)"
+        )
+    return parts.scheme, parts.netloc.lower()
+
+
+def pin_to_site_url(app):
+    """With RECALLWATCH_SITE_URL set, every request is seen with that scheme and Host, whatever Host it
+    sent: Datasette builds its absolute URLs (Link headers, next_url, facet and feed links, `:_site_url`)
+    from the request, so a forged Host header would otherwise land in them (and in any cache)."""
+
+    async def pinned(scope, receive, send):
+        site = configured_site_url()
+        if scope["type"] == "http" and site:
+            scheme, host = site
+            headers = [(name, value) for name, value in scope.get("headers", []) if name.lower() != b"host"]
+            scope = {**scope, "scheme": scheme, "headers": [*headers, (b"host", host.encode("latin-1"))]}
+        return await app(scope, receive, send)
+
+    return pinned
+
+
+@hookimpl
+def startup(datasette):
+    configured_site_url()  # a malformed RECALLWATCH_SITE_URL stops the server at once
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    return lambda app: add_security_headers(datasette, guard_redirects(app))
+    return lambda app: add_security_headers(datasette, pin_to_site_url(guard_redirects(app)))
 
 
 def site_url(datasette, request):
+    """The site's absolute address: RECALLWATCH_SITE_URL when set (pin_to_site_url put it in the
+    request), else the request's scheme and Host; plus base_url, no trailing slash."""
     return datasette.absolute_url(request, datasette.urls.path("/")).rstrip("/")
 
 

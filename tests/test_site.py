@@ -1,20 +1,36 @@
 """The site: `make serve` serves the database with metadata.yml on 127.0.0.1 with time limits."""
 
 import http.client
+import importlib.util
 import json
 import urllib.parse
 
+import feedparser
 import pytest
 
 from tests.crawl import crawl
-from tests.site import get_json, serve
+from tests.site import PLUGINS, get_json, serve
+
+SITE_URL = "https://recallwatch.example"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def lavote_db(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("site")
     crawl("registrar_lavote", tmp_path)
-    with serve(tmp_path / "recalls.db") as base:
+    return tmp_path / "recalls.db"
+
+
+@pytest.fixture(scope="module")
+def site(lavote_db):
+    with serve(lavote_db) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def site_with_url(lavote_db):
+    """The site published at SITE_URL (RECALLWATCH_SITE_URL), reached here on 127.0.0.1."""
+    with serve(lavote_db, env={"RECALLWATCH_SITE_URL": SITE_URL + "/"}) as base:
         yield base
 
 
@@ -133,3 +149,61 @@ def test_every_response_carries_the_security_headers(site, path, content_type):
         assert csp["script-src"] == ["'self'", "'unsafe-inline'", *eval_]
     else:
         assert csp["default-src"] == ["'none'"]
+
+
+EVIL_HOST = {"Host": "evil.example"}
+
+
+def test_with_a_site_url_feed_links_ignore_the_host_header(site_with_url):
+    status, _, body = raw_response(
+        site_with_url, "/recalls/registrar_announcements.atom?since=2022-01-01", headers=EVIL_HOST
+    )
+    assert status == 200
+    assert b"evil.example" not in body
+    feed = feedparser.parse(body)
+    assert feed.bozo == 0 and feed.entries
+    links = [link.href for link in feed.feed.links] + [entry.link for entry in feed.entries]
+    assert all(link.startswith(SITE_URL + "/recalls/") for link in links), links
+    assert feed.feed.id.startswith(SITE_URL + "/recalls/registrar_announcements.atom")
+
+
+def test_with_a_site_url_link_headers_and_json_urls_ignore_the_host_header(site_with_url):
+    status, headers, body = raw_response(site_with_url, "/recalls/announcements", headers=EVIL_HOST)
+    assert status == 200
+    assert headers["Link"].startswith(SITE_URL + "/recalls/announcements.json;")
+    assert b"evil.example" not in body
+    status, headers, body = raw_response(site_with_url, "/recalls/announcements.json?_size=1", headers=EVIL_HOST)
+    assert json.loads(body)["next_url"].startswith(SITE_URL + "/recalls/announcements.json?")
+    assert "evil.example" not in str(headers.items())
+
+
+def test_without_a_site_url_links_are_built_from_the_request(site):
+    status, headers, _ = raw_response(site, "/recalls/announcements", headers={"Host": "recallwatch.test"})
+    assert headers["Link"].startswith("http://recallwatch.test/recalls/announcements.json;")
+
+
+def site_plugin():
+    spec = importlib.util.spec_from_file_location("recallwatch_site_under_test", PLUGINS / "recallwatch_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", None), ("https://RecallWatch.example/", ("https", "recallwatch.example")),
+     ("http://127.0.0.1:8001", ("http", "127.0.0.1:8001"))],
+)  # fmt: skip
+def test_the_site_url_is_a_scheme_and_a_host(monkeypatch, value, expected):
+    monkeypatch.setenv("RECALLWATCH_SITE_URL", value)
+    assert site_plugin().configured_site_url() == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["recallwatch.example", "ftp://recallwatch.example", "https://recallwatch.example/site",
+              "https://user@recallwatch.example", "https://recallwatch.example/?x=1", "https://"],
+)  # fmt: skip
+def test_a_malformed_site_url_is_refused(monkeypatch, value):
+    monkeypatch.setenv("RECALLWATCH_SITE_URL", value)
+    with pytest.raises(ValueError, match="RECALLWATCH_SITE_URL"):
+        site_plugin().configured_site_url()
