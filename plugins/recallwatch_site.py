@@ -1,8 +1,10 @@
 """Datasette plugin for the RecallWatch site (served with `--plugins-dir plugins`).
 
-- Closes Datasette 0.65.x's open redirect: a path such as `/\\example.com/` (or `//example.com/`)
+- Closes Datasette 0.65.x's open redirects: a path such as `/\\example.com/` (or `//example.com/`)
   gets a trailing-slash redirect to `/\\example.com`, which browsers read as `//example.com`, another
-  site. Such paths get a 404, and no response may send a Location that leaves the site.
+  site, and an absolute-form request line (`GET http://example.com/x/ HTTP/1.1`) one to
+  `http://example.com/x`. Such requests get a 404, and so does any response whose Location header,
+  parsed as a browser would, leaves the site's own scheme and host.
 - Every response carries a Content-Security-Policy, X-Content-Type-Options, X-Frame-Options and
   Referrer-Policy (PAGE_POLICY below says what the pages need and why).
 - `:_site_url` in a canned query is the site's absolute address (scheme, host and base_url, no
@@ -17,6 +19,7 @@
 
 import datetime
 import os
+import re
 import urllib.parse
 
 import datasette_atom
@@ -26,18 +29,54 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
 
-OFF_SITE_PREFIXES = ("//", "/\\", "\\")
+C0_AND_SPACE = "".join(map(chr, range(0x21)))
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def leaves_the_site(location):
-    """True for a Location a browser would resolve to another host (`//host`, `/\\host`, `\\host`)."""
-    location = location.strip()
-    return location.startswith(OFF_SITE_PREFIXES)
+def origin(url):
+    """(scheme, host, port) of an absolute http(s) URL, or None (another scheme, a user name, a bad port)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.username is not None:
+        return None
+    return parts.scheme, parts.hostname, port
+
+
+def leaves_the_site(location, site):
+    r"""True unless a browser on the site (`site`: its scheme and Host) would resolve `location` (a
+    Location header, or a request path) to the site itself: a path or query relative to the page, or an
+    absolute http(s) URL of the site's own scheme, host and port. Browsers drop tabs and newlines from
+    a URL, trim spaces and control characters, and read `\` as `/`, so `/\host`, `\\host` and
+    `/<tab>/host` are `//host`, protocol-relative: another site. Any other scheme (javascript:, data:)
+    and anything odd (`http:host`, `http://site@host`) counts as leaving the site too."""
+    location = location.strip(C0_AND_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
+    location = location.replace("\\", "/")
+    if location.startswith("//"):
+        return True
+    if not SCHEME.match(location):
+        return False
+    own = origin(f"{site[0]}://{site[1]}")
+    return own is None or origin(location) != own or not location.split(":", 1)[1].startswith("//")
+
+
+def request_site(scope):
+    """The scheme and Host a request was addressed to (pin_to_site_url has set them from
+    RECALLWATCH_SITE_URL if configured); Datasette's Request falls back to `localhost` too."""
+    host = next((value for name, value in scope.get("headers", []) if name.lower() == b"host"), b"localhost")
+    return scope.get("scheme") or "http", host.decode("latin-1")
 
 
 def is_off_site_path(scope):
-    raw_path = scope.get("raw_path") or b""
-    return leaves_the_site(scope.get("path", "")) or leaves_the_site(raw_path.decode("latin-1"))
+    r"""A request target that is already off the site: `//host/`, `/\host/` (decoded or raw), or an
+    absolute-form request line (`GET http://other.host/x/ HTTP/1.1`, which uvicorn passes on as the
+    path) for another host."""
+    site = request_site(scope)
+    raw_path = (scope.get("raw_path") or b"").decode("latin-1")
+    return leaves_the_site(scope.get("path", ""), site) or leaves_the_site(raw_path, site)
 
 
 async def not_found(send):
@@ -46,20 +85,24 @@ async def not_found(send):
 
 
 def guard_redirects(app):
+    """No request for a target off the site is served, and no response whose Location header (any
+    status) leaves the site is sent: either is answered with a plain 404."""
+
     async def guarded(scope, receive, send):
         if scope["type"] != "http":
             return await app(scope, receive, send)
         if is_off_site_path(scope):
             return await not_found(send)
+        site = request_site(scope)
         blocked = False
 
         async def checked_send(message):
             nonlocal blocked
             if message["type"] == "http.response.start":
                 locations = [
-                    value.decode("latin-1") for name, value in message.get("headers", []) if name == b"location"
+                    value.decode("latin-1") for name, value in message.get("headers", []) if name.lower() == b"location"
                 ]
-                if any(leaves_the_site(location) for location in locations):
+                if any(leaves_the_site(location, site) for location in locations):
                     blocked = True
                     return await not_found(send)
             elif blocked:

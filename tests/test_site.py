@@ -1,8 +1,10 @@
 """The site: `make serve` serves the database with metadata.yml on 127.0.0.1 with time limits."""
 
+import asyncio
 import http.client
 import importlib.util
 import json
+import socket
 import urllib.parse
 
 import feedparser
@@ -77,6 +79,42 @@ def test_no_path_redirects_off_the_site(site, path):
     status, location, _ = raw_get(site, path)
     assert status == 404
     assert location is None
+
+
+def raw_request_line(base, line, host=None):
+    """Send `line` as the request line, exactly (e.g. an absolute-form `GET http://host/x/ HTTP/1.1`),
+    over a socket; the status and the Location headers of the answer."""
+    parsed = urllib.parse.urlsplit(base)
+    request = f"{line}\r\nHost: {host or parsed.netloc}\r\nConnection: close\r\n\r\n"
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=10) as connection:
+        connection.sendall(request.encode("latin-1"))
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    status_line, *header_lines = answer.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    locations = [line.split(":", 1)[1].strip() for line in header_lines if line.lower().startswith("location:")]
+    return int(status_line.split()[1]), locations
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://evil.com/x/", "http://evil.com/recalls/", "http://evil.com/recalls/announcements/",
+     "https://evil.com/", "http://evil.com//x/", "HTTP://EVIL.COM/x/", "http://127.0.0.1@evil.com/x/"],
+)  # fmt: skip
+def test_an_absolute_form_request_line_is_not_redirected_to_another_host(site, target):
+    status, locations = raw_request_line(site, f"GET {target} HTTP/1.1")
+    assert locations == []
+    assert status == 404
+
+
+def test_an_absolute_form_request_for_the_site_itself_still_redirects_on_the_site(site):
+    target = f"{site}/recalls/announcements/"
+    assert raw_request_line(site, f"GET {target} HTTP/1.1") == (302, [f"{site}/recalls/announcements"])
+
+
+def test_with_a_site_url_an_absolute_form_request_is_not_redirected_to_another_host(site_with_url):
+    status, locations = raw_request_line(site_with_url, "GET http://evil.com/x/ HTTP/1.1", host="evil.com")
+    assert (status, locations) == (404, [])
 
 
 def test_ordinary_trailing_slash_redirects_still_work(site):
@@ -207,3 +245,50 @@ def test_a_malformed_site_url_is_refused(monkeypatch, value):
     monkeypatch.setenv("RECALLWATCH_SITE_URL", value)
     with pytest.raises(ValueError, match="RECALLWATCH_SITE_URL"):
         site_plugin().configured_site_url()
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["http://evil.com/x", "https://evil.com", "HTTP://EVIL.COM/", "//evil.com/x", "/\\evil.com", "\\\\evil.com",
+     "\\/evil.com", "/\t/evil.com", " //evil.com", "http:\\\\evil.com", "http:/\\evil.com", "http:evil.com",
+     "http://site.example@evil.com/", "http://site.example.evil.com/", "https://site.example:444/",
+     "javascript:alert(1)", "data:text/html,x", "ftp://site.example/"],
+)  # fmt: skip
+def test_a_location_off_the_site_is_recognised(location):
+    assert site_plugin().leaves_the_site(location, ("https", "site.example"))
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["/recalls/announcements", "/", "/recalls?sql=select+1", "announcements", "?_sort=id",
+     "https://site.example/recalls", "https://SITE.example:443/", "https://site.example"],
+)  # fmt: skip
+def test_a_location_on_the_site_is_allowed(location):
+    assert not site_plugin().leaves_the_site(location, ("https", "site.example"))
+
+
+def run_guarded(location, host=b"site.example", scheme="https"):
+    """A response with `location`, sent through the plugin's redirect guard: its status and headers."""
+
+    async def redirecting_app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 301, "headers": [(b"Location", location.encode())]})
+        await send({"type": "http.response.body", "body": b"moved"})
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "scheme": scheme, "path": "/x/", "raw_path": b"/x/", "headers": [(b"host", host)]}
+    asyncio.run(site_plugin().guard_redirects(redirecting_app)(scope, None, send))
+    return sent[0]["status"], dict(sent[0]["headers"])
+
+
+@pytest.mark.parametrize("location", ["http://evil.com/x", "https://evil.com/", "//evil.com", "/\\evil.com"])
+def test_the_guard_turns_any_redirect_off_the_site_into_a_404(location):
+    assert run_guarded(location) == (404, {b"content-type": b"text/plain"})
+
+
+@pytest.mark.parametrize("location", ["/x", "https://site.example/x"])
+def test_the_guard_lets_a_redirect_on_the_site_through(location):
+    assert run_guarded(location) == (301, {b"Location": location.encode()})
