@@ -41,6 +41,13 @@ def test_the_site_serves_the_database_with_its_tables(site):
     assert {"announcements", "contributions", "petition_counts", "crawl_runs"} <= tables
 
 
+def test_a_huge_value_fails_at_once_on_the_served_site(site):
+    sql = "select length(printf('%.*c', 999999999, 'x')) as n"
+    status, _, body = raw_response(site, "/recalls.json?" + urllib.parse.urlencode({"sql": sql}))
+    assert (status, json.loads(body)["error"]) == (400, "string or blob too big")
+    assert get_json(f"{site}/recalls/announcements.json?_shape=array&_size=1")
+
+
 def test_the_site_uses_metadata_and_the_time_limits(site):
     metadata = get_json(f"{site}/-/metadata.json")
     assert metadata["title"] == "RecallWatch"
