@@ -81,14 +81,16 @@ def get_json(url):
 
 
 @contextlib.contextmanager
-def serve(db_path):
-    """`make serve` (the site as it is published) on a free port; yields its base URL."""
+def serve(db_path, env=None):
+    """`make serve` (the site as it is published) on a free port, with `env` added to its environment;
+    yields its base URL."""
     port = free_port()
     # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(
             ["make", "--no-print-directory", "serve", f"SITE_DB={db_path}", f"PORT={port}"],
             cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, **(env or {})},
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

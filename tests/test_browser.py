@@ -59,17 +59,24 @@ def browser():
         browser.close()
 
 
+def is_csp_violation(message):
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def page(browser):
-    """A fresh page that records every dialog (alert, confirm…) a script opens, and every page error."""
+    """A fresh page that records every dialog (alert, confirm…) a script opens, every page error, and
+    everything the site's Content-Security-Policy refused (which must be nothing the site itself needs)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.dialogs, page.errors = [], []
+    page.dialogs, page.errors, page.refused = [], [], []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: is_csp_violation(message) and page.refused.append(message.text))
     page.set_default_timeout(15000)
     yield page
     context.close()
+    assert page.refused == [], "the Content-Security-Policy refused part of the site"
 
 
 def test_home_page_describes_the_site_and_says_donors_are_samples(site, page, screenshots):
@@ -109,12 +116,14 @@ def test_a_reporter_runs_top_donors_from_its_form_and_follows_a_donor(site, page
     [("campaign-money", ["money-over-time", "top-donors", "totals-by-committee"]), ("petitions", ["petition-stages"])],
 )
 def test_a_dashboard_renders_its_charts(site, page, screenshots, dashboard, charts):
-    page.goto(f"{site}/-/dashboards/{dashboard}")
+    response = page.goto(f"{site}/-/dashboards/{dashboard}")
+    assert "script-src 'self' 'unsafe-inline'" in response.headers["content-security-policy"]
     for chart in charts:
         page.wait_for_selector(f"#chart-{chart} canvas, #chart-{chart} svg.marks", state="attached")
         box = page.locator(f"#chart-{chart} canvas, #chart-{chart} svg.marks").first.bounding_box()
         assert box and box["width"] > 100 and box["height"] > 50, chart
     assert not page.errors
+    assert not page.refused
     page.screenshot(path=screenshots / f"dashboard-{dashboard}.png", full_page=True)
 
 

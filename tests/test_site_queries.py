@@ -236,10 +236,28 @@ def test_article_text_is_shown_escaped_never_rendered(client):
         assert "&lt;script&gt;window.__injected" in page, path
 
 
+MARKDOWN_BAIT = (
+    '<a href="https://evil.example/">click</a> [more](https://evil.example/more) ![i](https://evil.example/i.png)'
+)
+
+
+@pytest.mark.parametrize("alias", ["x_markdown", "text_markdown", "body", "description"])
+def test_an_arbitrary_sql_column_is_never_rendered_as_markdown(client, alias):
+    sql = f"select '{MARKDOWN_BAIT}' as {alias}"
+    page = client.get("/recalls?" + urllib.parse.urlencode({"sql": sql})).text
+    assert 'class="rows-and-columns"' in page
+    assert 'href="https://evil.example' not in page
+    assert "<img" not in page
+    assert "&lt;a href=" in page and "click&lt;/a&gt;" in page
+
+
 def test_no_column_is_rendered_as_markdown_or_html():
     plugins = metadata().get("plugins") or {}
-    assert "datasette-render-markdown" not in plugins
+    assert plugins["datasette-render-markdown"] == {"patterns": [], "columns": []}
     assert "datasette-render-html" not in plugins
+    recalls = metadata()["databases"]["recalls"]
+    assert "plugins" not in recalls  # a database's or table's config would replace the site's
+    assert not [name for name, table in recalls["tables"].items() if "plugins" in table]
     assert not [
         column
         for table in metadata()["databases"]["recalls"]["tables"].values()
@@ -356,3 +374,49 @@ def test_internal_tables_are_hidden_from_the_menus_but_queryable(client):
     fetched = client.get("/recalls.json?sql=select+count(*)+as+n+from+fetches&_shape=array").json()
     assert fetched[0]["n"] > 0
     assert client.get("/recalls/rejects.json").status_code == 200
+
+
+def sql_json(client, sql):
+    return client.get("/recalls.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"}))
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["select length(printf('%.*c', 999999999, 'x')) as n", "select length(zeroblob(999999999)) as n",
+     "select length(replace(printf('%.*c', 5000000, 'x'), 'x', 'xxxxxxxxxxxxxxxxxxxxxx')) as n"],
+)  # fmt: skip
+def test_a_query_building_a_huge_value_fails_at_once_with_a_clear_error(client, sql):
+    response = sql_json(client, sql)
+    assert response.status_code == 400
+    assert response.json()["error"] == "string or blob too big"
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["printf('%.999999999c', 'x')", "printf('%5.*lc', 999999999, 'x')", "format('%-*.*c', 2, 99999999, 'x')",
+     "printf('%.*c', '999999999', 'x')", "printf('%.*c', ' 99999999abc', 'x')", "printf('%.*c', 1e9, 'x')",
+     "printf('%.*c', -999999999, 'x')", "printf('%d %.*c', 1, 999999999, 'x')", "printf('%.*c', 9e999, 'x')"],
+)  # fmt: skip
+def test_printf_refuses_to_repeat_a_character_beyond_the_limit(client, call):
+    response = sql_json(client, f"select length({call}) as n")
+    assert (response.status_code, response.json()["error"]) == (400, "string or blob too big")
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["printf('$%,d', 1234567)", "printf('$%.2f', 1234.5)", "printf('%.*f', 2, 123456789012.5)",
+     "printf('%%.*c %d', 99999999999)", "printf('%.3c|%5.*lc', 'ab', 2, 'é')", "format('%-*.*c|', 4, 2, 'y')",
+     "printf()", "printf(NULL, 1)", "printf(12)", "printf('%s and %d', 'x')",
+     "printf('%q %Q %w', 'it''s', NULL, 'a\"b')", "printf('%.*c', '1e9', 'x')", "printf('%.*c', x'3130', 'x')",
+     "printf('%c', 999999999)", "printf('%99999d', 1)", "printf('%z %.5c', 'x', 'y')"],
+)  # fmt: skip
+def test_printf_otherwise_gives_sqlites_own_result(client, call):
+    expected = sqlite3.connect(":memory:").execute(f"select {call} as v").fetchall()
+    assert [(row["v"],) for row in sql_json(client, f"select {call} as v").json()] == expected
+
+
+def test_values_up_to_the_length_limit_still_work(client):
+    assert sql_json(client, "select length(printf('%.*c', 1000000, 'x')) as n").json() == [{"n": 1000000}]
+    longest = sql_json(client, "select max(length(text)) as n from articles").json()[0]["n"]
+    assert longest > 0
+    assert client.get("/recalls/articles").status_code == 200
