@@ -63,9 +63,10 @@ class StorePipeline:
         key = batch.item_class.key
         columns = [*batch.fields, "fetch_id"]
         updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column not in key)
+        conflict = "DO NOTHING" if batch.item_class.insert_only else f"DO UPDATE SET {updates}"
         statement = (
             f"INSERT INTO [{batch.table}] ({', '.join(f'[{column}]' for column in columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+            f"VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT ({', '.join(key)}) {conflict}"
         )
         fetch_id = (batch.fetch_id,)
         if batch.table not in self.batch_tables:

@@ -1,17 +1,19 @@
 """filings_calaccess: real CAL-ACCESS sample tables (tests/fixtures/filings_calaccess/samples: the first
-120 rows of each table in ../shared/samples/calaccess, bytes untouched) and a crafted export built
-from real rows so that ids join (crafted/: amendments, a late report, the format's quirks)."""
+120 rows of each table in ../shared/samples/calaccess, bytes untouched), real rows picked so that ids
+join (joined/: see tests/test_parser_calaccess.py) and a crafted export built from real rows
+(crafted/: amendments, a late report, the format's quirks)."""
 
-import io
 import zipfile
+from datetime import date, timedelta
 
 import pytest
 
-from crawlers.filings_calaccess import RowProblem, decode, records, table_rows, text_records
 from tests.crawl import FIXTURES, crawl, file_url
+from tests.test_parser_calaccess import JOINED, lines_of, table_bytes, with_values
 
 SAMPLES = FIXTURES / "filings_calaccess" / "samples"
 CRAFTED = FIXTURES / "filings_calaccess" / "crafted"
+TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
 
 def data_rows(path):
@@ -31,10 +33,25 @@ def samples(tmp_path_factory):
 def crafted_folder(tmp_path_factory):
     """A folder holding the crafted tables zipped as the real export lays them out."""
     folder = tmp_path_factory.mktemp("crafted")
-    with zipfile.ZipFile(folder / "dbwebexport.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for table in sorted(CRAFTED.iterdir()):
-            archive.write(table, f"CalAccess/DATA/{table.name}")
+    export_zip(folder, CRAFTED.iterdir())
     return folder
+
+
+def export_zip(folder, tables):
+    """dbwebexport.zip in folder, laid out as the real one, of the table files given."""
+    export = folder / "dbwebexport.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in sorted(tables):
+            archive.write(table, f"CalAccess/DATA/{table.name}")
+    return export
+
+
+@pytest.fixture(scope="module")
+def joined(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("joined")
+    result = crawl("filings_calaccess", folder, f"url={file_url(export_zip(folder, JOINED.iterdir()))}")
+    assert result.returncode == 0, result.output
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +73,18 @@ def test_the_sample_tables_are_all_stored(samples):
     assert db["contributions"].count_where("schedule = '497'") == len(late) == 97
     assert db["filings"].count == len(covers | campaign_filings)
     assert db["filing_summaries"].count == len(data_rows(SAMPLES / "SMRY_CD.TSV")) == 120
-    assert db["rejects"].count == 0  # the real rows are all well-formed
-    assert samples.last_run("filings_calaccess")["status"] == "ok"
+    # One real row was filed "7/29/1940", before any filing we read: stored without its filed date
+    rejects = [(row["item_type"], row["reason"]) for row in db["rejects"].rows]
+    assert rejects == [
+        (
+            "filings",
+            f"FILER_FILINGS_CD line 54: filed is outside 1970-01-01..{TOMORROW}: '7/29/1940 12:00:00 AM'; "
+            "the filing is stored without it",
+        )
+    ]
+    filing = db["filings"].get("calaccess:99806:0")
+    assert (filing["filed"], filing["period_start"], filing["period_end"]) == (None, "1994-05-22", "1994-06-30")
+    assert samples.last_run("filings_calaccess")["status"] == "partial"
 
 
 def test_sample_dates_amounts_and_codes_are_read(samples):
@@ -143,34 +170,41 @@ def test_reading_the_same_export_again_changes_nothing(crafted, crafted_folder):
     assert again.db["contributions"].get("calaccess:3000001:0:RCPT:1:A")["current"] == 0
 
 
-def test_records_end_with_crlf_even_across_read_chunks():
-    table = b"A\tB\r\nx\ty\r\nline\nbreak\tz\r\n\x1a"
-    assert list(records(io.BytesIO(table), chunk_size=3)) == [(1, b"A\tB"), (2, b"x\ty"), (3, b"line\nbreak\tz")]
-    assert list(records(io.BytesIO(b"A\nb\n"), chunk_size=2)) == [(1, b"A"), (2, b"b")]
+def test_every_filer_of_a_filing_has_a_committee_and_its_money_is_in_the_totals(joined):
+    db = joined.db
+    assert db.execute("select id from filings where committee_id not in (select id from committees)").fetchall() == []
+    committees = dict(db.execute("select source_id, name from committees").fetchall())
+    assert (committees["1260867"], committees["1018823"]) == ("filer 1260867", "filer 1018823")  # named nowhere
+    assert committees["1276675"] == "John Chiang for California 2006"  # on its cover page only
+    totals = {row["source_id"]: row for row in db.query("select * from committee_totals")}
+    # The real F460 of filer 1260867 (FILER_FILINGS_CD only) and its two real receipts of $13.12
+    assert (totals["1260867"]["itemized_total"], totals["1260867"]["itemized_rows"]) == (26.24, 2)
+    counted = db.execute("select round(sum(amount), 2) from contributions where current = 1 and counted = 1")
+    in_totals = db.execute("select round(sum(itemized_total), 2) from committee_totals")
+    assert counted.fetchone() == in_totals.fetchone() == (26.24 + 1000,)  # and Chiang's late $1,000
 
 
-def test_bytes_are_cleaned_and_decoded():
-    assert decode(b"Mu\xf1oz\x00\x1a") == "Muñoz"
-    assert decode("Muñoz".encode()) == "Muñoz"
+def test_a_committee_known_only_by_its_filer_id_never_replaces_a_name(tmp_path):
+    """The name tables and the filings may come in separate runs, in either order."""
 
+    def run(name, table, data):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{table}.TSV").write_bytes(data)
+        result = crawl("filings_calaccess", tmp_path, f"url={file_url(tmp_path / name / f'{table}.TSV')}")
+        assert result.returncode == 0, result.output
+        return dict(result.db.execute("select source_id, name from committees").fetchall())
 
-def test_records_are_decoded_a_block_at_a_time_as_they_would_be_one_by_one():
-    utf8 = b"A\tB\r\nMu\xc3\xb1oz\tx\r\nline\nbreak\tw\r\n"
-    mixed = utf8 + b"Mu\xf1oz\ty\r\n"  # one Windows-1252 record: the block is decoded record by record
-    dropped = utf8 + b"N\x00U\r\x00\nL\tz\r\n\x1a"  # bytes dropped after the split, not before
-    for table in (utf8, mixed, dropped):
-        one_by_one = [(number, decode(record)) for number, record in records(io.BytesIO(table))]
-        assert list(text_records(io.BytesIO(table))) == one_by_one
-    assert [text for _, text in text_records(io.BytesIO(dropped))][-1] == "NU\r\nL\tz"
-
-
-def test_a_row_with_the_wrong_field_count_is_a_problem_with_its_text():
-    rows = table_rows("T_CD", io.BytesIO(b"A\tB\r\n1\t2\r\n1\t2\t3\r\n"))
-    assert next(rows) == ["A", "B"]
-    assert next(rows) == (2, ["1", "2"])
-    number, problem = next(rows)
-    assert isinstance(problem, RowProblem)
-    assert problem.args == ("T_CD line 3: 3 fields, the header has 2", "1\t2\t3")
+    filings = (JOINED / "FILER_FILINGS_CD.TSV").read_bytes()
+    hospital = (
+        "CALIFORNIA HOSPITAL ASSOCIATION PAC, SPONSORED BY CA ASSOCIATION OF HOSPITALS AND HEALTH SYSTEMS (CAHHS)"
+    )
+    assert run("names", "FILERNAME_CD", (JOINED / "FILERNAME_CD.TSV").read_bytes())["1026634"] == hospital
+    after_filings = run("filings", "FILER_FILINGS_CD", filings)
+    assert (after_filings["1026634"], after_filings["1260867"]) == (hospital, "filer 1260867")
+    header, (_, family, _) = lines_of("FILERNAME_CD")
+    named_later = with_values(header, family, XREF_FILER_ID="1260867", FILER_ID="1260867", NAML="NAMED LATER PAC")
+    assert run("later_names", "FILERNAME_CD", table_bytes(header, [named_later]))["1260867"] == "NAMED LATER PAC"
+    assert run("filings_again", "FILER_FILINGS_CD", filings)["1260867"] == "NAMED LATER PAC"
 
 
 def test_the_snapshot_replays_the_watchlist_committee_only(tmp_path):

@@ -30,6 +30,7 @@ def field(type_=OPTIONAL_TEXT, required=False, kind=None, enum=None):
 class RecordItem(scrapy.Item):
     table: str = ""
     key: tuple = ("id",)
+    insert_only: bool = False  # True: a row already stored under the key is left as it is
     fetch_id = field()
 
 
@@ -45,6 +46,14 @@ class Committee(RecordItem):
     committee_type = field()
     # filings_datasf / filings_netfile (API sources)
     agency = field()  # NetFile agency shortcut (SFO, LACO, COAK); "SFO" for DataSF
+
+
+class FilerCommittee(Committee):
+    """A committee known only by its filer id ("filer 1260867"): a filing names the filer, no name
+    table does. Stored only when the committees table has no row with its id, so it never
+    replaces a name."""
+
+    insert_only = True
 
 
 class Filing(RecordItem):
