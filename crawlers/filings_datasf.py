@@ -7,7 +7,10 @@
 3. Their Form 460 summary totals (`9ggq-m8hp`) -> filing_summaries (line 5 = total contributions,
    unitemized ones included), so totals can come from the summary page.
 
-Every query pages with $limit/$offset over a stable $order and stops at the first short page.
+Each row is read by recallwatch/parsers/socrata.py (a row it cannot read is a reject naming the
+row, e.g. "pitq-e56w row 12: amount is not a finite number: 'NaN'"); the spider asks for the pages
+and stores each filing once. Every query pages with $limit/$offset over a stable $order and stops at
+the first short page.
 DataSF publishes only the current version of each filing (an amendment replaces the original
 upstream). What counts in totals (latest amendment, memo entries, late reports listed again on a
 Form 460) is decided at the end of the run by the shared rules of recallwatch/totals.py.

@@ -87,7 +87,7 @@ def test_a_page_nested_100000_deep_is_rejected_with_the_reason():
     html = nested(100_000)
     assert len(html) > 1_100_000
     assert release_items(html) == [
-        Rejected("the page nests elements 100,004 deep (more than 500)", {"title": None, "text": ""}, "announcements")
+        Rejected("the page nests elements 100,004 deep (more than 500)", {"title": None, "text": ""})
     ]
 
 

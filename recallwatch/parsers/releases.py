@@ -310,10 +310,13 @@ def read_release(html, url, agency, jurisdiction, watchlist, listed_on=None):
     that cannot be stored gives one Rejected and nothing else. `listed_on` is the date the listing
     shows for it, used when the page gives none."""
     page = read_release_page(html)
+    record = {"title": page.title, "text": page.text[:500]}
+    if reason := page.problem or not_a_release(page):
+        yield Rejected(reason, record)  # the page is no release to store
+        return
     published = page.published or listed_on
-    undated = None if published else page.unreadable_date or "published is missing"
-    if reason := page.problem or not_a_release(page) or undated:
-        yield Rejected(reason, {"title": page.title, "text": page.text[:500]}, Announcement.table)
+    if published is None:
+        yield Rejected(page.unreadable_date or "published is missing", record, Announcement.table)
         return
     announcement = Announcement(
         id=stable_id(agency, url), agency=agency, url=url, title=page.title, published=published, body=page.text
