@@ -7,14 +7,16 @@
 3. Their Form 460 summary totals (`9ggq-m8hp`) -> filing_summaries (line 5 = total contributions,
    unitemized ones included), so totals can come from the summary page.
 
-Every query pages with $limit/$offset over a stable $order and stops at the first short page.
+Each row is read by recallwatch/parsers/socrata.py (a row it cannot read is a reject naming the
+row, e.g. "pitq-e56w row 12: amount is not a finite number: 'NaN'"); the spider asks for the pages
+and stores each filing once. Every query pages with $limit/$offset over a stable $order and stops at
+the first short page.
 DataSF publishes only the current version of each filing (an amendment replaces the original
 upstream). What counts in totals (latest amendment, memo entries, late reports listed again on a
 Form 460) is decided at the end of the run by the shared rules of recallwatch/totals.py.
 Optional app token: RECALLWATCH_SOCRATA_APP_TOKEN, sent as the X-App-Token header.
 """
 
-import re
 from urllib.parse import quote, urlencode
 
 import scrapy
@@ -22,19 +24,9 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from crawlers.filings_base import FilingsApiSpider
-from recallwatch.core.ids import stable_id
-from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary
-from recallwatch.parsers.filing_fields import (
-    entity_codes,
-    first_value,
-    form_of,
-    received_schedule,
-)
-from recallwatch.parsers.values import amendment_number, contributor_name, date_value, filed_date, is_memo, money, text
+from recallwatch.parsers.socrata import SOURCE, committee_from_row, contribution_from_row, rows_of, summaries_from_row
 from recallwatch.runtime.incremental import RECHECK_LINKS
 
-SOURCE = "datasf"
-AGENCY = "SFO"
 DEFAULTS = {
     "base_url": "https://data.sfgov.org/resource",
     "filers": "4c8t-ngau",
@@ -45,10 +37,8 @@ DEFAULTS = {
 }
 # The form_type codes of money received in pitq-e56w (see filing_fields.RECEIVED_SCHEDULES).
 RECEIVED_FORM_TYPES = ("A", "C", "I", "F496P3", "F497P1")
-SUMMARY_LINE = re.compile(r"^line_(\d+[a-z]?)_col_([ab])$")
 # Socrata's row id: the tie-breaker that makes $order stable across pages.
 ROW_ID = ":id"
-NETFILE_IMAGE_URL = "https://netfile.com/Connect2/api/public/image"
 
 
 def soql_string(value):
@@ -88,122 +78,6 @@ def soda_url(base_url, dataset, where=None, order=ROW_ID, limit=1000, offset=0):
     params["$limit"] = limit
     params["$offset"] = offset
     return f"{base_url}/{dataset}.json?{urlencode(params, quote_via=quote)}"
-
-
-def committee_from_row(row, watchlist, spider_name="filings_datasf"):
-    """A committee from a filers row (or a transactions row: both carry filer_nid and name)."""
-    filer_nid = text(row.get("filer_nid"))
-    name = text(row.get("filer_name"))
-    if not filer_nid or not name:
-        return None
-    fppc_id = text(row.get("fppc_id"))
-    campaign_id, position = watchlist.committee_link(spider_name, filer_nid, name)
-    return Committee(
-        id=stable_id(SOURCE, filer_nid),
-        name=name,
-        source=SOURCE,
-        source_id=filer_nid,
-        fppc_id=fppc_id if fppc_id and fppc_id.isdigit() else None,
-        committee_type=text(row.get("filer_type")),
-        agency=AGENCY,
-        campaign_id=campaign_id,
-        position=position,
-    )
-
-
-def filing_from_row(row, form_type, filer_nid=None):
-    filing_nid = text(row.get("filing_nid"))
-    filer_nid = filer_nid or text(row.get("filer_nid"))
-    period_start, period_end = date_value(row.get("start_date")), date_value(row.get("end_date"))
-    # A 460 is one report per committee and period whatever its amendments; a 497 or 496 is
-    # its own report.
-    report = (filer_nid, form_type, period_start, period_end) if form_type == "F460" else (filing_nid,)
-    return Filing(
-        id=stable_id(SOURCE, filing_nid),
-        committee_id=stable_id(SOURCE, filer_nid),
-        source=SOURCE,
-        report_id=stable_id(SOURCE, *report),
-        source_filing_id=filing_nid,
-        form_type=form_type,
-        period_start=period_start,
-        period_end=period_end,
-        filed=filed_date(row.get("filing_date")),
-        amendment=amendment_number(row.get("filing_type")),
-        source_url=filing_document_url(row),
-    )
-
-
-def filing_document_url(row):
-    """The filed document (PDF rendering) on NetFile, which hosts SF's e-filings."""
-    number = text(row.get("filing_id_number"))
-    return f"{NETFILE_IMAGE_URL}/{number}" if number else None
-
-
-def contribution_from_row(row):
-    """(filing, contribution) from a pitq-e56w row of money received; None for other rows."""
-    schedule = received_schedule(row.get("form_type"))
-    filing_nid, filer_nid = text(row.get("filing_nid")), text(row.get("filer_nid"))
-    if schedule is None or not filing_nid or not filer_nid:
-        return None
-    tran_id = text(row.get("transaction_id"))
-    last, first = row.get("transaction_last_name"), row.get("transaction_first_name")
-    filing = filing_from_row(row, form_of(schedule))
-    entity_code, entity_code_raw = entity_codes(row.get("entity_code"))
-    contribution = Contribution(
-        id=stable_id(SOURCE, filing_nid, schedule, tran_id),
-        filing_id=filing["id"],
-        committee_id=filing["committee_id"],
-        source=SOURCE,
-        tran_id=tran_id,
-        schedule=schedule,
-        contributor_name=contributor_name(last, first),
-        contributor_first=text(first),
-        contributor_last=text(last),
-        entity_code=entity_code,
-        entity_code_raw=entity_code_raw,
-        city=text(row.get("transaction_city")),
-        state=text(row.get("transaction_state")),
-        zip=text(row.get("transaction_zip")),
-        employer=text(row.get("transaction_employer")),
-        occupation=text(row.get("transaction_occupation")),
-        amount=money(first_value(row, "transaction_amount_1", "calculated_amount")),
-        cumulative_ytd=money(row.get("transaction_amount_2")),
-        date=date_value(first_value(row, "transaction_date", "calculated_date")),
-        memo=is_memo(row.get("memo_code")),
-    )
-    return filing, contribution
-
-
-def summaries_from_row(row, filer_nid_of_fppc_id=None):
-    """(filing, [summary lines]) from a 9ggq-m8hp row: one filing_summaries row per line
-    number, column A = this period, column B = calendar year to date. The summary rows name the
-    committee by FPPC id only; `filer_nid_of_fppc_id` gives its filer_nid (for the filing row)."""
-    filing_nid = text(row.get("filing_nid"))
-    if not filing_nid:
-        return None, []
-    form_type = "F" + re.sub(r"\D", "", text(row.get("form_type")) or "460")
-    lines = {}
-    for key, value in row.items():
-        match = SUMMARY_LINE.match(key)
-        if match and money(value) is not None:
-            line, column = match.groups()
-            lines.setdefault(line, {})["amount_period" if column == "a" else "amount_ytd"] = money(value)
-    filer_nid = text(row.get("filer_nid")) or (filer_nid_of_fppc_id or {}).get(text(row.get("fppc_id")))
-    filing = filing_from_row(row, form_type, filer_nid) if filer_nid else None
-    filing_id = stable_id(SOURCE, filing_nid)
-    summaries = [
-        FilingSummary(filing_id=filing_id, form_type=form_type, line=line, **amounts)
-        for line, amounts in sorted(lines.items())
-    ]
-    return filing, summaries
-
-
-def rows_of(response):
-    """The JSON array of a SODA page; a SODA error answer (an object) raises with its message."""
-    data = response.json()
-    if isinstance(data, dict):
-        raise ValueError(f"SODA error: {data.get('message') or data}")
-    return data
 
 
 class FilingsDatasfSpider(FilingsApiSpider):
@@ -262,7 +136,7 @@ class FilingsDatasfSpider(FilingsApiSpider):
         return self.parse_transactions
 
     def parse_filers(self, response, dataset=None, where=None, offset=0):
-        rows = rows_of(response)
+        rows = rows_of(response.text)
         for row in rows:
             committee = committee_from_row(row, self.watchlist, self.name)
             if committee is None or committee["id"] in self.committees_seen:
@@ -304,43 +178,35 @@ class FilingsDatasfSpider(FilingsApiSpider):
         raise DontCloseSpider
 
     def parse_transactions(self, response, dataset=None, where=None, offset=0):
-        rows = rows_of(response)
-        for row in rows:
-            parsed = contribution_from_row(row)
-            if parsed is None:
+        rows = rows_of(response.text)
+        for number, row in enumerate(rows, offset + 1):
+            read = contribution_from_row(row, f"{self.config['transactions']} row {number}")
+            if read is None:
                 continue
-            filing, contribution = parsed
             committee = committee_from_row(row, self.watchlist, self.name)
             if committee is not None and committee["id"] not in self.committees_seen:
                 self.committees_seen.add(committee["id"])
                 yield committee
-            if filing["id"] not in self.filings_seen:
-                self.filings_seen.add(filing["id"])
-                yield filing
-            if contribution["amount"] is None:
-                self.reject(
-                    f"contribution without an amount: {row.get('transaction_amount_1')!r}",
-                    response=response,
-                    record=row,
-                    item_type="contributions",
-                )
-                continue
-            yield contribution
+            yield from self.forward(self.new_filing(read) + read.items, response)
         if dataset is not None:
             next_page = self.next_page(rows, dataset, where, offset, self.parse_transactions)
             if next_page:
                 yield next_page
 
     def parse_summaries(self, response, dataset=None, where=None, offset=0):
-        rows = rows_of(response)
+        rows = rows_of(response.text)
         filer_nid_of_fppc_id = {c["fppc_id"]: nid for nid, c in self.matched_filers.items() if c.get("fppc_id")}
-        for row in rows:
-            filing, summaries = summaries_from_row(row, filer_nid_of_fppc_id)
-            if filing is not None and filing["id"] not in self.filings_seen:
-                self.filings_seen.add(filing["id"])
-                yield filing
-            yield from summaries
+        for number, row in enumerate(rows, offset + 1):
+            read = summaries_from_row(row, f"{self.config['summaries']} row {number}", filer_nid_of_fppc_id)
+            yield from self.forward(self.new_filing(read) + read.items, response)
         if dataset is not None:
             next_page = self.next_page(rows, dataset, where, offset, self.parse_summaries)
             if next_page:
                 yield next_page
+
+    def new_filing(self, read):
+        """[the row's filing and its rejects] the first time the filing is read, else []."""
+        if read.filing is None or read.filing["id"] in self.filings_seen:
+            return []
+        self.filings_seen.add(read.filing["id"])
+        return [read.filing, *read.filing_rejects]

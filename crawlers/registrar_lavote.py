@@ -1,6 +1,6 @@
 """Los Angeles County Registrar-Recorder/County Clerk (RR/CC) news releases: the paged listing and
 each release. Every release is stored as an announcement; a release on a recall petition also
-gives its signature counts (see crawlers/registrar.py and crawlers/petition_figures.py)."""
+gives its signature counts (see crawlers/registrar.py and recallwatch/parsers/releases.py)."""
 
 from crawlers.registrar import RegistrarSpider
 

@@ -1,6 +1,6 @@
 """San Francisco Department of Elections news and notices (press releases): the paged listing and
 each notice. Every notice is stored as an announcement; a notice on a recall petition also gives
-its signature counts (see crawlers/registrar.py and crawlers/petition_figures.py)."""
+its signature counts (see crawlers/registrar.py and recallwatch/parsers/releases.py)."""
 
 from crawlers.registrar import RegistrarSpider
 

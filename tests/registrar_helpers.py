@@ -1,7 +1,7 @@
 """What the registrar tests share: reading a fixture release the way the spiders do."""
 
-from crawlers.registrar import read_release_page
 from recallwatch.parsers.petition_figures import read_petition_report
+from recallwatch.parsers.releases import read_release_page
 from tests.crawl import crawl
 
 

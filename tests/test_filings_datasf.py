@@ -1,15 +1,11 @@
 import json
+import math
+import re
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from crawlers.filings_datasf import (
-    committee_from_row,
-    committee_name_where,
-    contribution_from_row,
-    soda_url,
-    soql_in,
-    summaries_from_row,
-)
+from crawlers.filings_datasf import committee_name_where, soda_url, soql_in
 from recallwatch.core.watchlist import Watchlist
 from tests.crawl import REPO, crawl
 from tests.local_server import local_server
@@ -20,10 +16,6 @@ WATCHLIST = Watchlist.load(REPO / "data" / "watchlist.yml")
 
 def rows(name):
     return json.loads((FIXTURES / name).read_text())
-
-
-def row_with(transaction_id):
-    return next(r for r in rows("transactions.json") if r["transaction_id"] == transaction_id)
 
 
 def test_filer_query_has_every_word_of_a_pattern_in_every_spelling():
@@ -50,53 +42,6 @@ def test_soda_url_pages_over_a_stable_order():
     }
 
 
-def test_committee_is_linked_to_its_campaign_and_side():
-    support, oppose, lookalike = (committee_from_row(r, WATCHLIST) for r in rows("filers.json"))
-    assert (support["campaign_id"], support["position"]) == ("boudin-recall-2021-second", "support")
-    assert (oppose["campaign_id"], oppose["position"]) == ("boudin-recall-2021-second", "oppose")
-    assert support["fppc_id"] == "1439991"
-    assert lookalike["campaign_id"] is None  # "Boudinage" is not the word "Boudin"
-    assert lookalike["fppc_id"] is None  # 'pending' is not an id
-
-
-def test_contribution_row():
-    filing, contribution = contribution_from_row(row_with("A-101"))
-    assert contribution["contributor_name"] == "QUILLFEATHER, ZEPHYRINE Q."
-    assert contribution["amount"] == 50000.0
-    assert contribution["cumulative_ytd"] == 50000.0
-    assert contribution["date"] == "2022-02-14"
-    assert contribution["zip"] == "94110"
-    assert contribution["employer"] == "Moonbeam Widgets, Inc."
-    assert contribution["memo"] == 0
-    assert contribution["filing_id"] == filing["id"]
-    assert (filing["form_type"], filing["period_start"], filing["period_end"]) == ("F460", "2022-01-01", "2022-03-31")
-    assert filing["filed"] == "2022-04-28"
-
-
-def test_late_contribution_refund_memo_and_amendment():
-    late_filing, late = contribution_from_row(row_with("497-1"))
-    assert (late["schedule"], late_filing["form_type"]) == ("497", "F497")
-    assert contribution_from_row(row_with("A-203"))[1]["amount"] == -1000.0
-    assert contribution_from_row(row_with("A-107M"))[1]["memo"] == 1
-    assert contribution_from_row(row_with("A-201"))[0]["amendment"] == 1
-
-
-def test_rows_that_are_not_money_received_are_skipped():
-    expense = {**row_with("A-101"), "form_type": "E"}
-    made = {**row_with("497-1"), "form_type": "F497P2"}
-    assert contribution_from_row(expense) is None
-    assert contribution_from_row(made) is None
-
-
-def test_summary_lines():
-    filing, summaries = summaries_from_row(rows("summaries.json")[0], {"1439991": "900001"})
-    lines = {s["line"]: s["amount_period"] for s in summaries}
-    assert lines["5"] == 349750.0
-    assert lines["1"] == 346500.0
-    assert filing["form_type"] == "F460"
-    assert filing["committee_id"] == committee_from_row(rows("filers.json")[0], WATCHLIST)["id"]
-
-
 def test_snapshot_replay(tmp_path):
     result = crawl("filings_datasf", tmp_path)
     assert result.returncode == 0, result.output
@@ -111,12 +56,13 @@ def test_snapshot_replay(tmp_path):
     assert db["contributions"].count_where("donor_id is null") == 0
 
 
-def soda_server(transactions, filers, page_requests):
+def soda_server(transactions, filers, page_requests, summaries=()):
     """A SODA look-alike answering $limit/$offset slices of fixed rows."""
 
     def respond(path, headers):
         query = parse_qs(urlsplit(path).query)
-        dataset_rows = filers if "4c8t-ngau" in path else transactions if "pitq-e56w" in path else []
+        datasets = {"4c8t-ngau": filers, "pitq-e56w": transactions, "9ggq-m8hp": list(summaries)}
+        dataset_rows = next((rows for dataset, rows in datasets.items() if dataset in path), [])
         offset, limit = int(query["$offset"][0]), int(query["$limit"][0])
         page_requests.append((urlsplit(path).path, offset, limit, query["$order"][0]))
         return 200, json.dumps(dataset_rows[offset : offset + limit]).encode()
@@ -142,3 +88,117 @@ def test_paging_stops_on_a_short_page_and_sends_the_app_token(tmp_path):
     assert {order for *_, order in page_requests} == {":id"}
     assert all(r["headers"].get("X-App-Token") == "test-token" for r in requests)
     assert result.db["contributions"].count == 16
+
+
+# --- Hostile values, through a real crawl
+
+
+def hostile_rows():
+    """The fixture rows with hostile amounts and dates (as JSON strings and numbers), a filed date
+    ten years ahead on a second "original" of a report, and an impossible filed date on an amendment."""
+    ahead = (date.today() + timedelta(days=3653)).isoformat() + "T00:00:00.000"
+    hostile = {
+        "A-101": {"transaction_amount_1": "NaN"},
+        "A-102": {"transaction_amount_1": float("nan")},
+        "A-103": {"transaction_amount_1": "Infinity"},
+        "A-104": {"transaction_amount_1": float("inf")},
+        "A-105": {"transaction_amount_1": "1e308"},
+        "A-106": {"transaction_amount_1": 1e308},
+        "A-107M": {"transaction_amount_1": "(40.00)"},
+        "497-1": {"transaction_amount_1": "$1,000.00"},
+        "A-201": {"transaction_date": "2099-13-45", "filing_date": "0000-00-00"},
+        "A-202": {"transaction_date": "0000-00-00", "filing_date": "0000-00-00"},
+        "A-203": {"filing_date": "0000-00-00"},
+        "A-204": {"filing_date": "0000-00-00"},
+    }
+    transactions = [{**row, **hostile.get(row["transaction_id"], {})} for row in rows("transactions.json")]
+    for row in transactions:
+        if row["filer_nid"] == "900002":
+            row.update(start_date="2099-13-45", end_date="0000-00-00")
+    first_quarter, amended_period = rows("transactions.json")[0], rows("transactions.json")[8]
+    transactions += [
+        {**first_quarter, "filing_nid": "41000104", "filing_id_number": "208100104", "transaction_id": "A-401",
+         "transaction_amount_1": "700", "filing_date": ahead},
+        {**amended_period, "filing_nid": "41000105", "filing_id_number": "208100105", "transaction_id": "A-501",
+         "transaction_amount_1": "800", "filing_type": "Original", "filing_date": "2022-05-25T00:00:00.000"},
+    ]  # fmt: skip
+    summaries = rows("summaries.json")
+    summaries[0].update(line_5_col_a=float("nan"), line_1_col_a="Infinity")
+    summaries[1].update(line_5_col_a="1e308", line_1_col_a=1e308)
+    return transactions, summaries, ahead
+
+
+def assert_no_impossible_value_in_any_table(db):
+    """No infinite, NaN or out-of-range number and no impossible date in any table but `rejects`
+    (which keeps each refused row as it was read, as JSON text)."""
+    iso_date = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+    for table in db.table_names():
+        if table == "rejects":
+            continue
+        for row in db[table].rows:
+            for column, value in row.items():
+                where = (table, column, value)
+                if isinstance(value, float):
+                    assert math.isfinite(value) and abs(value) < 1e10, where
+                elif isinstance(value, str):
+                    assert value not in ("NaN", "Infinity", "1e308", "1e+308", "2099-13-45", "0000-00-00"), where
+                    if match := iso_date.match(value):
+                        assert "1900-01-01" <= date(*map(int, match.groups())).isoformat() <= "2100-12-31", where
+    assert not list(db.query("select * from filings where filed > date('now', '+1 day')"))
+
+
+def test_hostile_values_are_read_right_or_rejected_with_their_reason(tmp_path):
+    transactions, summaries, ahead = hostile_rows()
+    with local_server(soda_server(transactions, rows("filers.json"), [], summaries)) as (base, _):
+        result = crawl("filings_datasf", tmp_path, f"base_url={base}/resource", replay=False)
+    assert result.returncode == 0, result.output
+    db = result.db
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    rejects = {(row["reason"], row["item_type"]) for row in db["rejects"].rows}
+    stored_without = "; the filing is stored without it"
+    assert rejects == {
+        ("pitq-e56w row 1: amount is not a finite number: 'NaN'", "contributions"),
+        ("pitq-e56w row 2: amount is not a finite number: nan", "contributions"),
+        ("pitq-e56w row 3: amount is not a finite number: 'Infinity'", "contributions"),
+        ("pitq-e56w row 4: amount is not a finite number: inf", "contributions"),
+        ("pitq-e56w row 5: amount is written with an exponent: '1e308'", "contributions"),
+        ("pitq-e56w row 6: amount is larger than any campaign amount ($10,000,000,000 or more): 1e+308",
+         "contributions"),
+        ("pitq-e56w row 9: date is not a real date: '2099-13-45'", "contributions"),
+        ("pitq-e56w row 9: filed is not a real date: '0000-00-00'" + stored_without, "filings"),
+        ("pitq-e56w row 10: date is not a real date: '0000-00-00'", "contributions"),
+        ("pitq-e56w row 13: period_start is not a real date: '2099-13-45'" + stored_without, "filings"),
+        ("pitq-e56w row 13: period_end is not a real date: '0000-00-00'" + stored_without, "filings"),
+        (f"pitq-e56w row 17: filed is outside 1970-01-01..{tomorrow}: '{ahead}'" + stored_without, "filings"),
+        ("9ggq-m8hp row 1: line_1_col_a is not a finite number: 'Infinity'", "filing_summaries"),
+        ("9ggq-m8hp row 1: line_5_col_a is not a finite number: nan", "filing_summaries"),
+        ("9ggq-m8hp row 2: line_1_col_a is larger than any campaign amount ($10,000,000,000 or more): 1e+308",
+         "filing_summaries"),
+        ("9ggq-m8hp row 2: line_5_col_a is written with an exponent: '1e308'", "filing_summaries"),
+    }  # fmt: skip
+    assert {row["tran_id"]: row["amount"] for row in db["contributions"].rows} == {
+        "A-107M": -40.0,  # "(40.00)"
+        "497-1": 1000.0,  # "$1,000.00"
+        "A-203": -1000.0,
+        "A-204": 50000.0,
+        "A-301": 90000.0,
+        "A-302": 5000.0,
+        "A-303": 2500.0,
+        "C-301": 3000.0,
+        "A-401": 700.0,
+        "A-501": 800.0,
+    }
+    filings = {row["source_filing_id"]: row for row in db["filings"].rows}
+    assert {nid: (f["amendment"], f["filed"], f["current"]) for nid, f in filings.items()} == {
+        "41000101": (0, "2022-04-28", 1),
+        "41000104": (0, None, 0),  # filed "ten years ahead": it must not become the current original
+        "41000102": (0, "2022-05-20", 1),
+        "41000103": (1, None, 1),  # filed "0000-00-00": still the amendment that counts
+        "41000105": (0, "2022-05-25", 0),
+        "41000201": (0, "2022-04-29", 1),
+    }
+    assert (filings["41000201"]["period_start"], filings["41000201"]["period_end"]) == (None, None)
+    summary_lines = {(row["filing_id"], row["line"]) for row in db["filing_summaries"].rows}
+    assert {line for _, line in summary_lines} == {"2", "11"}
+    assert_no_impossible_value_in_any_table(db)
+    assert result.last_run("filings_datasf")["status"] == "partial"

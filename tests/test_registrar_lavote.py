@@ -4,10 +4,10 @@ import json
 
 import pytest
 import yaml
-from scrapy.http import HtmlResponse
 
-from crawlers.registrar import listing_entries, next_listing_url, petition_campaign
+from crawlers.registrar import next_listing_url
 from recallwatch.core.watchlist import Watchlist
+from recallwatch.parsers.releases import petition_campaign, read_listing
 from tests.crawl import FIXTURES, REPO, crawl, file_url
 from tests.registrar_helpers import crawl_snapshot, figures, read_fixture_release
 
@@ -84,15 +84,14 @@ def test_a_petition_is_linked_to_the_campaign_open_on_its_date():
 
 def test_listing_links_dates_and_where_paging_stops():
     url = "https://www.lavote.gov/home/records/news-releases?page=6"
-    response = HtmlResponse(url, body=(FIXTURE_DIR / "listing.html").read_bytes(), encoding="utf-8")
-    entries = listing_entries(response, r"^/home/records/news-releases/\d{4}/[^/]+$")
-    assert entries == [
+    html = (FIXTURE_DIR / "listing.html").read_text(encoding="utf-8")
+    listing = read_listing(html, url, r"^/home/records/news-releases/\d{4}/[^/]+$")
+    assert listing.entries == [
         ("https://www.lavote.gov/home/records/news-releases/2021/march-2021-special-election-certified", "2021-03-02"),
         ("https://www.lavote.gov/home/records/news-releases/2020/november-2020-results-certified", "2020-12-15"),
     ]
-    dates = [listed_on for _, listed_on in entries]
-    assert next_listing_url(response, dates, "2021-01-01") == "https://www.lavote.gov/home/records/news-releases?page=7"
-    assert next_listing_url(response, dates, "2021-05-20") is None  # every release predates the first campaign
+    assert next_listing_url(listing, "2021-01-01") == "https://www.lavote.gov/home/records/news-releases?page=7"
+    assert next_listing_url(listing, "2021-05-20") is None  # every release predates the first campaign
 
 
 # --- Real crawls

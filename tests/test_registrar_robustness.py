@@ -4,12 +4,11 @@ releases is read in one pass over its links."""
 
 import parsel
 import pytest
-from scrapy.http import HtmlResponse
 
-from crawlers.registrar import listing_entries, not_a_release, read_release_page
 from crawlers.registrar_lavote import RegistrarLavoteSpider
 from recallwatch.parsers.error_pages import error_in_title
-from tests.crawl import crawl, file_url
+from recallwatch.parsers.releases import not_a_release, read_listing, read_release_page
+from tests.crawl import FIXTURES, crawl, file_url
 from tests.synthetic import LISTING_URL, release_html, release_url
 
 MAINTENANCE = """<html><head><title>Site under maintenance</title></head>
@@ -49,12 +48,12 @@ def test_a_listing_of_thousands_is_read_in_one_pass(monkeypatch):
     """Every release link is found, in order, and the page is searched for links once (it was
     searched again for each link's ancestors: n² steps, minutes for a few thousand releases)."""
     links = "\n".join(f'<li><a href="{release_url(n)}">Notice {n}</a></li>' for n in range(3000))
-    body = f'<html><body><main><ul class="news-list">{links}</ul></main></body></html>'.encode()
+    html = f'<html><body><main><ul class="news-list">{links}</ul></main></body></html>'
     searches = []
     css = parsel.Selector.css
     monkeypatch.setattr(parsel.Selector, "css", lambda self, query: searches.append(query) or css(self, query))
-    entries = listing_entries(HtmlResponse(LISTING_URL, body=body), RegistrarLavoteSpider.release_path)
-    assert [url for url, _ in entries] == [release_url(n) for n in range(3000)]
+    listing = read_listing(html, LISTING_URL, RegistrarLavoteSpider.release_path)
+    assert [url for url, _ in listing.entries] == [release_url(n) for n in range(3000)]
     assert len(searches) <= 2
 
 
@@ -72,3 +71,39 @@ def test_a_listing_of_thousands_is_read_in_one_pass(monkeypatch):
 def test_an_error_title_is_told_from_a_headline_that_uses_the_words(title, error):
     match = error_in_title(title)
     assert (match.group(0) if match else None) == error
+
+
+def test_a_release_that_cannot_be_stored_stores_nothing_but_its_reject(tmp_path):
+    """A release without a readable date (an impossible one) or nested 100,000 elements deep: one
+    reject with the reason, and no announcement, petition count or invalid reason of it (its
+    counts were stored with no date and no campaign). A good release next to them is stored."""
+    full_count = (FIXTURES / "registrar_lavote" / "full_count_dash_list.html").read_text(encoding="utf-8")
+    date_line = "FOR IMMEDIATE RELEASE<br>August 15, 2022"
+    pages = {
+        "good.html": full_count,
+        "impossible-date.html": full_count.replace(date_line, "FOR IMMEDIATE RELEASE<br>February 30, 2022"),
+        "impossible-time.html": full_count.replace(date_line, "FOR IMMEDIATE RELEASE").replace(
+            "<article>", '<article><time datetime="2099-13-45">'
+        ),
+        "deep.html": f"<html><body><main>{'<div>' * 100_000}{full_count}{'</div>' * 100_000}</main></body></html>",
+    }
+    for name, html in pages.items():
+        (tmp_path / name).write_text(html, encoding="utf-8")
+    links = "".join(f'<li><a href="{name}">{name}</a></li>' for name in pages)
+    (tmp_path / "listing.htm").write_text(f"<html><body><ul>{links}</ul></body></html>", encoding="utf-8")
+    listing = f"listing_url={file_url(tmp_path / 'listing.htm')}"
+    result = crawl("registrar_lavote", tmp_path, listing, r"release_path=\.html$")
+    assert result.returncode == 0, result.output
+    db = result.db
+    rejects = {row["url"].rsplit("/", 1)[-1]: (row["reason"], row["item_type"]) for row in db["rejects"].rows}
+    assert rejects == {
+        "impossible-date.html": ("published is not a real date: 'February 30, 2022'", "announcements"),
+        "impossible-time.html": ("published is not a real date: '2099-13-45'", "announcements"),
+        "deep.html": ("the page nests elements 100,007 deep (more than 500)", None),
+    }
+    assert [row["url"].rsplit("/", 1)[-1] for row in db["announcements"].rows] == ["good.html"]
+    (count,) = db["petition_counts"].rows
+    assert (count["as_of"], count["campaign_id"]) == ("2022-08-15", "gascon-recall-2022")
+    assert db["invalid_reasons"].count == 7
+    assert db["invalid_reasons"].count_where("petition_count_id != ?", [count["id"]]) == 0
+    assert result.last_run("registrar_lavote")["status"] == "partial"

@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from scrapy.http import HtmlResponse
 
-from crawlers.registrar import listing_entries, next_listing_url
+from crawlers.registrar import next_listing_url
 from crawlers.registrar_sfelections import RegistrarSfelectionsSpider
+from recallwatch.parsers.releases import read_listing
 from tests.crawl import FIXTURES, REPO, crawl, file_url
 from tests.registrar_helpers import crawl_snapshot, figures, read_fixture_release
 
@@ -66,10 +66,9 @@ def test_a_results_report_naming_the_recall_has_no_petition_counts():
 def test_listing_dates_come_from_the_posted_date_not_the_headline():
     url = "https://sfelections.sfgov.org/news-category/press-release"
     body = REPO / "snapshot" / "registrar_sfelections" / "sfelections.sfgov.org_news-category_press-release.html"
-    response = HtmlResponse(url, body=body.read_bytes(), encoding="utf-8")
-    entries = listing_entries(response, RegistrarSfelectionsSpider.release_path)
-    assert [listed_on for _, listed_on in entries] == ["2022-06-14", "2022-05-02"]  # headlines name June 7, 2022
-    assert next_listing_url(response, ["2022-06-14"], "2021-03-04") == f"{url}?page=1"
+    listing = read_listing(body.read_text(encoding="utf-8"), url, RegistrarSfelectionsSpider.release_path)
+    assert [listed_on for _, listed_on in listing.entries] == ["2022-06-14", "2022-05-02"]  # headlines: June 7, 2022
+    assert next_listing_url(listing, "2021-03-04") == f"{url}?page=1"
 
 
 # --- Real crawls
