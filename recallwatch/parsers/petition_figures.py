@@ -83,7 +83,7 @@ NOT_COUNTS = [
     (re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"), "‹zip›"),
     (  # "They needed 1987." is a count, not a year
         re.compile(
-            r"(?<!needed )(?<!needs )(?<!required )(?<!submitted )(?<!got )"
+            r"(?<!needed )(?<!needs )(?<!need )(?<!required )(?<!submitted )(?<!got )"
             r"\b(?:19|20)\d{2}\b(?!\s+(?:[a-z]+\s+)?(?:signatures|valid|invalid|were|was)\b)"
         ),
         "‹year›",
@@ -199,6 +199,12 @@ NOT_SIGNATURES = re.compile(
 SIGNED_BY = re.compile(r"\bsignatures\s+(?:from|of)\s+(?:at\s+least\s+)?$")  # "signatures from 175 registered voters"
 MARGIN = re.compile(r"^\W*(?:signatures\s+)?(?:more|greater)\s+than\b")  # "700 more than needed"
 # "520,050 of the 715,833 submitted signatures were valid": the first number takes the verb.
+# An approximation is never a stated count, not even of the requirement ("required nearly 567,000").
+APPROXIMATE = re.compile(r"\b(?:approximately|about|around|nearly|roughly|almost|some|close\s+to|an\s+estimated)\s+$")
+# "they needed 1,326 more signatures": what the petition lacks, not what it needs.
+MORE_NEEDED = re.compile(r"^\W*(?:more|additional|extra)\b")
+# "verification tests on a batch of 28,000 signatures": a part of the petition, not its count.
+PART_OF = re.compile(r"\b(?:batch(?:es)?|portion|subset|part)\s+of\s+(?:the\s+)?$")
 PARTITIVE = re.compile(r"^\s*of\s+(?:the|those|these|its|them)\b")
 PREDICATE = re.compile(rf"\b{VERB}\b.*$")
 # "7,344 signatures were disqualified as “canceled”": one category of invalid signatures, not their total.
@@ -327,9 +333,12 @@ class Role:
     candidates: tuple = ()
     loose: bool = False  # read across a verb, pronoun or phrase, not from the words beside it
     unexplained: bool = False  # nothing in its clause says what it counts
+    partial: bool = False  # counts a part of the petition (a batch)
+    approximate: bool = False  # "about 930,000", "more than 18,000"
 
 
 NOT_A_COUNT = Role()
+APPROXIMATION = Role(approximate=True)
 
 
 @dataclass
@@ -384,6 +393,12 @@ def parse_count(text):
 def classify_number(before, after, conditional, sentence):
     """The Role of a number in a clause. `before` / `after` are the clause's words on each side of
     it (lowercase, up to the next number)."""
+    if APPROXIMATE.search(before):
+        return APPROXIMATION
+    if PART_OF.search(before):
+        return Role(partial=True)
+    if MORE_NEEDED.search(after) and (REQUIRED_BEFORE.search(before) or REQUIRED_AFTER.search(after)):
+        return Role("shortfall")
     if REQUIRED_AFTER.search(after) or REQUIRED_BEFORE.search(before):
         return Role("required")  # the requirement is a fact even in a conditional sentence
     if SHORTFALL_BEFORE.search(before):
@@ -395,7 +410,7 @@ def classify_number(before, after, conditional, sentence):
         return NOT_A_COUNT
     if INEXACT.search(before):
         role = loose_role(before, after)  # "needed to get valid signatures from at least 175 voters"
-        return role if role.field == "required" else NOT_A_COUNT
+        return role if role.field == "required" else APPROXIMATION
     for name, cue in AFTER_CUES:
         if match := cue.search(after):
             return NOT_A_COUNT if CATEGORY.match(after[match.end() :]) else Role(name)
@@ -624,9 +639,14 @@ def read_into(report, sentence):
 
 
 def note_unread_table(report, line, line_readings):
+    """Numbers a line gives without saying what they count (a table of several petitions, a
+    finding of someone else's), or counts of a part of the petition, are reasons to doubt."""
     unexplained = [reading for reading, _ in line_readings if reading.role.unexplained]
     if len(unexplained) >= 2:
-        report.unsure.append(f"figures without role words (a table?) were not read: “{line.strip()}”")
+        report.unsure.append(f"numbers without role words (a table?) were not read: “{line.strip()}”")
+    for reading, sentence in line_readings:
+        if reading.role.partial:
+            report.unsure.append(f"{reading.value:,} counts a part of the petition, not read: “{sentence}”")
 
 
 # --- From readings to figures
@@ -652,6 +672,8 @@ def settle_figures(report, readings):
         report.reasons, report.breakdown_total, report.result, report.result_sentence = [], None, None, None
         return
     report.figures = {name: kept_figure(figures) for name, figures in stated.items()}
+    if any(reading.role.approximate for reading, _ in readings):
+        drop_rounded(report)
     for reading, sentence in readings:
         if reading.role.candidates:
             choose_candidate(report, reading, sentence)
@@ -677,6 +699,18 @@ def distinct_values(figures):
 def kept_figure(figures):
     values = distinct_values(figures)
     return next(figure for figure in figures if figure.value in values)
+
+
+def drop_rounded(report):
+    """In a text that rounds its figures ("more than 715,000", "nearly 567,000"), a round figure
+    ("only 520,000 were found to be valid") is most likely rounded too."""
+    for name, figure in list(report.figures.items()):
+        if figure.value >= 10000 and figure.value % 1000 == 0:
+            del report.figures[name]
+            report.loose.discard(name)
+            report.unsure.append(
+                f"{figure.value:,} ({name}) looks rounded, as other figures of the text are: “{figure.sentence}”"
+            )
 
 
 def choose_candidate(report, reading, sentence):
