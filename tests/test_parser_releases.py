@@ -164,3 +164,14 @@ def test_the_listing_date_dates_a_release_whose_own_date_is_impossible():
     items = release_items(with_date_line("FOR IMMEDIATE RELEASE<br>February 30, 2022"), listed_on="2022-08-15")
     assert [type(item).__name__ for item in items][:2] == ["Announcement", "PetitionCount"]
     assert items[0]["published"] == items[1]["as_of"] == "2022-08-15"
+
+
+def test_a_release_whose_figures_are_all_unsure_stores_no_count_and_says_why():
+    html = """<html><head><title>Recall petitions</title></head><body><article><h1>Recall petitions</h1>
+    <p>SAN FRANCISCO, Tuesday, November 9, 2021 - The Department of Elections received two recall petitions.
+    The petition against the first official had 1,200 valid signatures. The petition against the second
+    official had 1,450 valid signatures.</p></article></body></html>"""
+    items = list(read_release(html, "https://sfelections.example/release", "sfelections", "San Francisco", WATCHLIST))
+    rejected = [item for item in items if isinstance(item, Rejected)]
+    assert [type(item).__name__ for item in items if not isinstance(item, Rejected)] == ["Announcement"]
+    assert rejected and all(r.reason.startswith("petition figure left out: ") for r in rejected)

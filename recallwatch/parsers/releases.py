@@ -306,7 +306,8 @@ def petition_items(report, announcement, campaign_id):
 
 def read_release(html, url, agency, jurisdiction, watchlist, listed_on=None):
     """The items of a release page: its Announcement and, when it reports on a petition, a
-    Rejected for each figure that does not add up, the PetitionCount and its InvalidReasons. A page
+    Rejected for each figure that does not add up or was left out as unsure, the PetitionCount
+    (unless the reader was unsure of everything) and its InvalidReasons. A page
     that cannot be stored gives one Rejected and nothing else. `listed_on` is the date the listing
     shows for it, used when the page gives none."""
     page = read_release_page(html)
@@ -329,5 +330,11 @@ def read_release(html, url, agency, jurisdiction, watchlist, listed_on=None):
     count, reasons = petition_items(report, announcement, campaign_id)
     for problem in report.problems:
         yield Rejected(problem, dict(count), PetitionCount.table)
+    # A figure the reader was unsure of is left out (a wrong figure is worse than a missing one);
+    # the reason says which and why, and the release text stays in the announcement.
+    for doubt in report.unsure:
+        yield Rejected(f"petition figure left out: {doubt}", dict(count), PetitionCount.table)
+    if report.unsure and not (report.figures or report.reasons or report.result):
+        return  # nothing stated with certainty: no count row
     yield count
     yield from reasons
