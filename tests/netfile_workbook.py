@@ -82,3 +82,12 @@ def without_member(xlsx, member):
             if name != member:
                 target.writestr(name, source.read(name))
     return buffer.getvalue()
+
+
+def zip_of(members):
+    """A zip holding {name: bytes}, as an efile_*.zip holds its workbook."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return buffer.getvalue()

@@ -2,6 +2,7 @@
 a copy of ../shared/samples/netfile_export/) through a real crawl; the reading itself is tested in
 tests/test_parser_netfile_xlsx.py."""
 
+import io
 import json
 import re
 import zipfile
@@ -11,6 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.crawl import FIXTURES, crawl, file_url
+from tests.netfile_workbook import efile_workbook, real_rows, replace_in_member, without_member, zip_of
 
 BRK_2017 = FIXTURES / "filings_netfile_export" / "efile_BRK_2017.xlsx"
 SHEET_XML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -182,3 +184,35 @@ def test_the_snapshot_replays_the_watchlist_committees_with_their_totals(tmp_pat
         "1449301": ("boudin-recall-2021-second", "support", 339845.0),
         "1449302": ("boudin-recall-2021-second", "oppose", 85900.0),
     }  # the library committee (1449299) is not on the watchlist
+
+
+def hollow_exports():
+    """An export whose workbook holds no sheets: an .xlsx without xl/workbook.xml, one whose
+    workbook lists no sheets (bare, or in the zip), a zip with no .xlsx."""
+    xlsx = efile_workbook({"A-Contributions": real_rows("A-Contributions", 2)})
+    workbook_xml = zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/workbook.xml")
+    sheetless = replace_in_member(xlsx, "xl/workbook.xml", re.search(rb"<sheets>.*</sheets>", workbook_xml)[0], b"")
+    no_sheets = "could not parse: ValueError: the export holds no workbook sheets"
+    return {
+        "efile_BRK_2018.xlsx": (without_member(xlsx, "xl/workbook.xml"), no_sheets),
+        "efile_BRK_2019.xlsx": (sheetless, no_sheets),
+        "efile_BRK_2020.zip": (zip_of({"efile_BRK_2020.xlsx": sheetless}), no_sheets),
+        "efile_BRK_2021.zip": (
+            zip_of({"README.txt": b"export failed"}),
+            "could not parse: ValueError: no .xlsx in the export",
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(hollow_exports()))
+def test_an_export_without_workbook_sheets_is_rejected_and_the_run_is_not_ok(tmp_path, name):
+    body, reason = hollow_exports()[name]
+    export = tmp_path / name
+    export.write_bytes(body)
+    result = crawl("filings_netfile_export", tmp_path, f"url={file_url(export)}")
+    assert result.returncode == 0, result.output
+    (reject,) = result.db["rejects"].rows
+    assert reject["reason"].startswith(reason), reject["reason"]
+    run = result.last_run("filings_netfile_export")
+    assert (run["items"], run["rejects"]) == (0, 1)
+    assert run["status"] in ("partial", "failed"), run["status"]  # not "ok": the year's filings are missing

@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary, Rejected
 from recallwatch.core.watchlist import Watchlist
 from recallwatch.parsers.netfile_xlsx import Export, export_name_parts, open_workbook, parse_workbook
-from tests.netfile_workbook import REAL_EXPORT, efile_workbook, real_rows, replace_in_member, without_member
+from tests.netfile_workbook import REAL_EXPORT, efile_workbook, real_rows, replace_in_member, without_member, zip_of
 
 BRK_2017 = REAL_EXPORT.with_name("efile_BRK_2017.xlsx")
 BRK_2018 = REAL_EXPORT
@@ -225,14 +225,6 @@ def sheets_removed(xlsx):
     return replace_in_member(
         xlsx, "xl/workbook.xml", re.search(rb"<sheets>.*</sheets>", workbook_xml).group(0), b"<sheets/>"
     )
-
-
-def zip_of(members):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
