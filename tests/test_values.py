@@ -2,6 +2,7 @@
 numbers, as every source writes them, and the hostile values each refuses with its reason."""
 
 import ast
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
@@ -151,12 +152,10 @@ def test_no_other_module_defines_its_own_money_or_date_reader():
     """One reader per value: no function named like a money or date reader outside values.py."""
     readers = {"money", "iso_date", "text_date", "parse_date", "parse_money", "amendment_number", "contributor_name"}
     found = []
-    for path in REPO.glob("*/**/*.py"):
-        if (
-            {".venv", "build"} & set(path.relative_to(REPO).parts)
-            or path == Path(values.__file__)
-            or path.parts[-2] == "tests"
-        ):
+    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=REPO, capture_output=True, text=True, check=True)
+    for name in tracked.stdout.split():
+        path = REPO / name
+        if path == Path(values.__file__) or path.parts[-2] == "tests":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.FunctionDef) and node.name in readers:
