@@ -33,7 +33,15 @@ from recallwatch.core import totals
 from recallwatch.core.batch import RecordBatch
 from recallwatch.core.ids import stable_id
 from recallwatch.core.items import Committee, Contribution, FilerCommittee, Filing, FilingSummary, Rejected
-from recallwatch.parsers.values import BadValue, amendment_number, contributor_name, date_value, filed_date, money
+from recallwatch.parsers.values import (
+    amendment_number,
+    contributor_name,
+    date_value,
+    filed_date,
+    money,
+    read_or_none,
+    stored_without,
+)
 
 SOURCE = "calaccess"
 # Tables in the order they are read: committees and filings before the money that points at them.
@@ -49,7 +57,6 @@ TABLE_ITEM_TYPES = {
 }
 CAMPAIGN_FORM = re.compile(r"^F4\d\d$")  # Form 4xx: campaign statements (460, 497, 496, 450...)
 NOT_COMMITTEES = {"LOBBYIST", "CLIENT", "EMPLOYER", "FIRM", "TREASURER/RESPONSIBLE OFFICER", "PREPAID ACCOUNT"}
-STORED_WITHOUT = "; the filing is stored without it"
 
 COMMITTEE_FIELDS = ("id", "name", "source", "source_id", "fppc_id", "committee_type", "campaign_id", "position")
 FILING_FIELDS = (
@@ -163,14 +170,6 @@ def blank_to_none(value):
     return value or None
 
 
-def lenient(read, raw, field):
-    """(value, None), or (None, the BadValue) for a value that cannot be read."""
-    try:
-        return read(raw, field), None
-    except BadValue as problem:
-        return None, problem
-
-
 def no_campaign(name, on_date):
     return None, None
 
@@ -257,20 +256,21 @@ class ExportReader:
             if filer_type in NOT_COMMITTEES:
                 return None
             filer_id = values[filer].strip()
-            effective_date, problem = lenient(date_value, values[effective], "effective_date")
+            unread = []
+            effective_date = read_or_none(date_value, values[effective], "effective_date", unread)
             self.note_committee(filer_id, effective_date, contributor_name(values[last], values[first]),
                                 filer_type.title())  # fmt: skip
-            if problem and self.keeps_filer(filer_id):
-                self.problems.append(f"{problem}; the committee's name is kept without it")
+            if unread and self.keeps_filer(filer_id):
+                self.problems.append(f"{unread[0]}; the committee's name is kept without it")
             return None
 
         return build
 
     # -- filings
-    def filing_row(self, filer_id, filing, amendment, form_type, dates):
-        """The row of a kept filing, or None. `dates` are (value, BadValue or None) of the period
-        start, end and filed date: a date that cannot be read is left out, and its reject says
-        so, but the filing is stored (its contributions must not be orphaned)."""
+    def filing_row(self, filer_id, filing, amendment, form_type, dates, unread):
+        """The row of a kept filing, or None. `dates` are the period start, end and filed date; a
+        date that could not be read is None, its BadValue in `unread`: the reject says so, but the
+        filing is stored (its contributions must not be orphaned)."""
         if not self.keeps_filer(filer_id):
             return None
         number = amendment_number(amendment)  # unreadable: the filing is rejected
@@ -278,8 +278,8 @@ class ExportReader:
             self.kept_filings.add(filing)
         if filer_id:
             self.filing_filers.add(filer_id)
-        (start, _), (end, _), (filed, _) = dates
-        self.problems.extend(f"{problem}{STORED_WITHOUT}" for _, problem in dates if problem)
+        start, end, filed = dates
+        self.problems.extend(stored_without(None, problem) for problem in unread)
         return (
             filing_id(filing, number), committee_id(filer_id), SOURCE, report_id(filing), form_type,
             start, end, filed, number, self.source_url, filing, filer_id,
@@ -296,12 +296,14 @@ class ExportReader:
             form_type = values[form].strip().upper()
             if not CAMPAIGN_FORM.match(form_type):
                 return None
+            unread = []
             dates = (
-                lenient(date_value, values[start], "period_start"),
-                lenient(date_value, values[end], "period_end"),
-                lenient(filed_date, values[filed], "filed"),
+                read_or_none(date_value, values[start], "period_start", unread),
+                read_or_none(date_value, values[end], "period_end", unread),
+                read_or_none(filed_date, values[filed], "filed", unread),
             )
-            return self.filing_row(values[filer].strip(), values[filing].strip(), values[sequence], form_type, dates)
+            filer_id, filing_number = values[filer].strip(), values[filing].strip()
+            return self.filing_row(filer_id, filing_number, values[sequence], form_type, dates, unread)
 
         return build
 
@@ -314,14 +316,16 @@ class ExportReader:
 
         def build(values):
             filer_id = values[filer].strip()
+            unread = []
             dates = (
-                lenient(date_value, values[start], "period_start"),
-                lenient(date_value, values[end], "period_end"),
-                lenient(filed_date, values[filed], "filed"),
+                read_or_none(date_value, values[start], "period_start", unread),
+                read_or_none(date_value, values[end], "period_end", unread),
+                read_or_none(filed_date, values[filed], "filed", unread),
             )
             name = contributor_name(values[last], values[first])
-            self.note_committee(filer_id, dates[1][0] or dates[2][0], name, blank_to_none(values[kind]))
-            return self.filing_row(filer_id, values[filing].strip(), values[amend], values[form].strip().upper(), dates)
+            self.note_committee(filer_id, dates[1] or dates[2], name, blank_to_none(values[kind]))
+            form_type = values[form].strip().upper()
+            return self.filing_row(filer_id, values[filing].strip(), values[amend], form_type, dates, unread)
 
         return build
 

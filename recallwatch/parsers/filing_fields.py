@@ -54,9 +54,9 @@ def form_in_title(title):
     return f"F{match.group(1)}" if match else None
 
 
-def period_in_title(title):
+def period_in_title(title, field="period"):
     """'FPPC Form 460 (1/1/2018 - 12/31/2018)' -> ('2018-01-01', '2018-12-31')."""
     match = PERIOD_IN_TEXT.search(title or "")
     if not match:
         return None, None
-    return date_value(match.group(1), "period"), date_value(match.group(2), "period")
+    return date_value(match.group(1), field), date_value(match.group(2), field)

@@ -27,6 +27,8 @@ from recallwatch.parsers.values import (
     filed_date,
     is_memo,
     money,
+    read_or_none,
+    stored_without,
     text,
 )
 
@@ -120,16 +122,11 @@ def filing_from_entry(entry, aid):
     netfile_id = text(entry.get("id"))
     title = text(entry.get("title"))
     unread = []
-    try:
-        period_start, period_end = period_in_title(title)
-    except BadValue as problem:
-        unread.append(problem)
-        period_start = period_end = None
-    try:
-        filed = filed_date(entry.get("filingDate"), "filed")
-    except BadValue as problem:
-        unread.append(problem)
-        filed = None
+    period_start, period_end = read_or_none(lambda raw, _: period_in_title(raw), title, "period", unread) or (
+        None,
+        None,
+    )
+    filed = read_or_none(filed_date, entry.get("filingDate"), "filed", unread)
     filing = Filing(
         id=filing_id(aid, netfile_id),
         committee_id=committee_id(aid, local_id(entry.get("filerLocalId"), aid)),
@@ -174,10 +171,7 @@ def resolve_amendments(entries, aid):
             continue
         filing["report_id"] = stable_id(SOURCE, aid, original_of(netfile_id))
         parsed.append(filing)
-        parsed.extend(
-            Rejected(f"{where}: {problem}; the filing is stored without it", as_filed(entry), "filings")
-            for problem in unread
-        )
+        parsed.extend(Rejected(stored_without(where, problem), as_filed(entry), "filings") for problem in unread)
     return parsed, rejected_ids
 
 

@@ -36,6 +36,8 @@ from recallwatch.parsers.values import (
     filed_date,
     is_memo,
     money,
+    read_or_none,
+    stored_without,
 )
 
 SOURCE = "netfile_export"
@@ -140,16 +142,6 @@ def filer_key(row):
     return f"{filer_id or 'no id'}: {fold(cell_text(row.get('Filer_NamL')) or '')}"
 
 
-def readable(read, raw, field, unread):
-    """read(raw, field), or None with the BadValue added to `unread` (a filing is stored without a
-    date it cannot read)."""
-    try:
-        return read(raw, field)
-    except BadValue as problem:
-        unread.append(problem)
-        return None
-
-
 class Export:
     """One workbook's worth of reading: ids are scoped by source and agency."""
 
@@ -165,9 +157,9 @@ class Export:
         460 report is the filer's statement for a period; a 497 or 496 is identified by its report
         id (or its date). An amendment number that cannot be read raises its BadValue."""
         unread = []
-        period_start = readable(cell_date, row.get("From_Date"), "period_start", unread)
-        period_end = readable(cell_date, row.get("Thru_Date"), "period_end", unread)
-        filed = readable(filed_date, row.get("Rpt_Date"), "filed", unread)
+        period_start = read_or_none(cell_date, row.get("From_Date"), "period_start", unread)
+        period_end = read_or_none(cell_date, row.get("Thru_Date"), "period_end", unread)
+        filed = read_or_none(filed_date, row.get("Rpt_Date"), "filed", unread)
         amendment = amendment_number(row.get("Report_Num"))
         report_number = cell_text(row.get("Rpt_ID_Num"))
         if form_type == "F460" or (period_start and period_end):
@@ -253,11 +245,11 @@ def committees_in(workbook, export):
     for sheet_name in READ_SHEETS:
         for _number, row in sheet_rows(workbook, sheet_name):
             committee_id = export.committee_id(row)
-            reported = readable(filed_date, row.get("Rpt_Date"), "filed", []) or ""
+            reported = read_or_none(filed_date, row.get("Rpt_Date"), "filed", []) or ""
             if committee_type := cell_text(row.get("Committee_Type")):
                 if reported >= types.get(committee_id, ("", None))[0]:
                     types[committee_id] = (reported, committee_type)
-            covered = readable(cell_date, row.get("Thru_Date"), "period_end", []) or reported
+            covered = read_or_none(cell_date, row.get("Thru_Date"), "period_end", []) or reported
             previous = latest.get(committee_id)
             if previous is None or reported >= previous[0]:
                 latest[committee_id] = (reported, max(covered, previous[1]) if previous else covered, row)
@@ -317,7 +309,7 @@ def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_al
         if first_time(filing["id"]):
             yield filing
             for problem in unread:
-                yield Rejected(f"{where}: {problem}; the filing is stored without it", raw_record(row), "filings")
+                yield Rejected(stored_without(where, problem), raw_record(row), "filings")
         return filing
 
     for sheet_name, sheet in MONEY_SHEETS.items():

@@ -26,6 +26,8 @@ from recallwatch.parsers.values import (
     filed_date,
     is_memo,
     money,
+    read_or_none,
+    stored_without,
     text,
 )
 
@@ -82,18 +84,11 @@ def filing_from_row(row, form_type, where, filer_nid=None):
     filing_nid = text(row.get("filing_nid"))
     filer_nid = filer_nid or text(row.get("filer_nid"))
     amendment = amendment_number(row.get("filing_type"))
-    rejects = []
-
-    def date_or_none(read, key, name):
-        try:
-            return read(row.get(key), name)
-        except BadValue as unreadable:
-            rejects.append(Rejected(f"{where}: {unreadable}; the filing is stored without it", row, Filing.table))
-            return None
-
-    period_start = date_or_none(date_value, "start_date", "period_start")
-    period_end = date_or_none(date_value, "end_date", "period_end")
-    filed = date_or_none(filed_date, "filing_date", "filed")
+    unread = []
+    period_start = read_or_none(date_value, row.get("start_date"), "period_start", unread)
+    period_end = read_or_none(date_value, row.get("end_date"), "period_end", unread)
+    filed = read_or_none(filed_date, row.get("filing_date"), "filed", unread)
+    rejects = [Rejected(stored_without(where, problem), row, Filing.table) for problem in unread]
     # A 460 is one report per committee and period whatever its amendments; a 497 or 496 is
     # its own report.
     report = (filer_nid, form_type, period_start, period_end) if form_type == "F460" else (filing_nid,)

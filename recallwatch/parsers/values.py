@@ -50,6 +50,22 @@ class BadValue(ValueError):
         super().__init__(f"{field} {problem}: {raw!r}")
 
 
+def read_or_none(read, raw, field, unread):
+    """read(raw, field), or None with its BadValue appended to `unread`: for a value its row is
+    stored without (a filing keeps its place in the amendment chain without a date it can't read)."""
+    try:
+        return read(raw, field)
+    except BadValue as problem:
+        unread.append(problem)
+        return None
+
+
+def stored_without(where, problem):
+    """The reject reason of a value a filing is stored without (`where`: the row, when known)."""
+    reason = f"{problem}; the filing is stored without it"
+    return f"{where}: {reason}" if where else reason
+
+
 # --- money -------------------------------------------------------------------------------------
 
 
