@@ -6,8 +6,7 @@ spider's job."""
 import re
 from itertools import repeat
 
-from recallwatch.core.batch import RecordBatch
-from recallwatch.core.items import RecordItem
+from recallwatch.core.batch import RecordBatch, as_batch
 
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # In a column's values joined by "\n": a value with outer whitespace (or holding a line break)
@@ -74,10 +73,7 @@ def normalize_batch(batch):
 
 class NormalizePipeline:
     def process_item(self, item):
-        if isinstance(item, RecordItem):
-            for name, meta in item.fields.items():
-                if name in item:
-                    item[name] = normalize_value(name, meta, item[name])
-        elif isinstance(item, RecordBatch):
-            normalize_batch(item)
-        return item
+        batch = as_batch(item)
+        if isinstance(batch, RecordBatch):
+            normalize_batch(batch)
+        return batch
