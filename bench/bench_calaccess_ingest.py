@@ -1,6 +1,6 @@
 """Ingest speed of filings_calaccess, run by hand (not in the tests):
 
-    /work/main/.venv/bin/python bench/bench_calaccess_ingest.py [--rows 1000000] [--keep] [--donors]
+    /work/main/.venv/bin/python bench/bench_calaccess_ingest.py [--rows 1000000] [--keep]
 
 1. Generates an RCPT_CD.TSV of --rows rows in the real format (the header and rows of
    tests/fixtures/filings_calaccess/samples/RCPT_CD.TSV, repeated with new FILING_IDs: CRLF, no
@@ -8,13 +8,12 @@
 2. Baseline: sqlite3's own `.import` of the same file into a fresh database (sqlite3 CLI;
    `apt-get install -y sqlite3` if it is missing).
 3. The real thing: `scrapy crawl filings_calaccess -a url=file://.../RCPT_CD.TSV` into a fresh
-   database (every pipeline: coverage, normalize, validate, store; then the totals rules),
-   under /usr/bin/time -v for the peak memory (max resident set size) of the crawl process.
+   database (every pipeline: coverage, normalize, validate, link, donors, store; then the totals
+   rules), under /usr/bin/time -v for the peak memory (max resident set size) of the crawl process.
 
 Prints rows/s of each, the ratio (target: within 2x of .import) and the peak memory (target:
-under 200 MB). The WARC archive is off (the manifest fetch of a local export is tiny anyway) and,
-unless --donors, so is the donor resolution stage that runs after the load
-(DONORS_RESOLVE_UNASSIGNED): record linkage, not ingest; --donors times it too.
+under 200 MB). The WARC archive is off (the manifest fetch of a local export is tiny anyway). Donors
+are resolved in the donor stage, for every row, as in every crawl.
 """
 
 import argparse
@@ -55,13 +54,13 @@ def sqlite_import(tsv, database):
     return time.perf_counter() - started
 
 
-def crawl(tsv, folder, donors):
+def crawl(tsv, folder):
     database = folder / "recalls.db"
     command = [
         "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", "filings_calaccess",
         "-a", f"url={tsv.resolve().as_uri()}",
         "-s", f"DATABASE={database}", "-s", f"ARCHIVE_DIR={folder / 'archive'}", "-s", "ARCHIVE_ENABLED=0",
-        "-s", "LOG_LEVEL=WARNING", "-s", f"DONORS_RESOLVE_UNASSIGNED={1 if donors else 0}",
+        "-s", "LOG_LEVEL=WARNING",
     ]  # fmt: skip
     started = time.perf_counter()
     process = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
@@ -77,7 +76,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated file and databases")
-    parser.add_argument("--donors", action="store_true", help="time the donor resolution stage too")
     options = parser.parse_args()
     if not shutil.which("sqlite3"):
         sys.exit("sqlite3 CLI missing: apt-get install -y sqlite3")
@@ -89,7 +87,7 @@ def main():
 
     baseline = sqlite_import(tsv, folder / "import.db")
     (folder / "crawl").mkdir()
-    elapsed, peak_mb, stored = crawl(tsv, folder / "crawl", options.donors)
+    elapsed, peak_mb, stored = crawl(tsv, folder / "crawl")
 
     print(f"RCPT_CD.TSV: {options.rows:,} rows, {size_mb:,.0f} MB ({folder})")
     print(f"sqlite3 .import          : {baseline:7.2f} s  {options.rows / baseline:10,.0f} rows/s")

@@ -46,10 +46,6 @@ class RecallSpider(scrapy.Spider):
         """The parse method for a document given with -a url=."""
         return self.parse
 
-    def last_success(self):
-        """Start (ISO, UTC) of this spider's last good scheduled run: the lower bound of a date window."""
-        return self.run.last_success()
-
     def reject(self, reason, response=None, record=None, item_type=None):
         self.run.reject(
             reason,

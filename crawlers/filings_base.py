@@ -1,10 +1,10 @@
 """What the donor-filings spiders share: the totals rules run over their source at the end of the
-run, and (for the APIs) a `sources:` entry of the watchlist over the spider's defaults, a
-`-a base_url=` override and retries with backoff."""
+run (recallwatch/runtime/end_of_run.py), and (for the APIs) a `sources:` entry of the watchlist
+over the spider's defaults, a `-a base_url=` override and retries with backoff."""
 
 from crawlers.base import RecallSpider
-from recallwatch.runtime import end_of_run
 from recallwatch.runtime.backoff import enable_backoff
+from recallwatch.runtime.run import Run
 
 
 class FilingsSpider(RecallSpider):
@@ -13,7 +13,7 @@ class FilingsSpider(RecallSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        end_of_run.apply_at_end_of_run(crawler, cls.source)
+        Run.of(crawler).totals_source = cls.source  # the end of the run applies the totals rules to it
         return spider
 
 

@@ -2,10 +2,7 @@
 field, how many items had it filled and how many had it empty. A source whose markup changed
 shows up the morning after as a field that went from filled to empty."""
 
-from itemadapter import ItemAdapter
-
-from recallwatch.core.batch import RecordBatch
-from recallwatch.core.items import RecordItem
+from recallwatch.core.batch import RecordBatch, as_batch
 
 TEXT_TYPES = {str, type(None)}
 
@@ -26,17 +23,19 @@ class FieldCoveragePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
-        if isinstance(item, RecordItem):
-            adapter = ItemAdapter(item)
-            for field_name in item.fields:
-                if field_name == "fetch_id":
-                    continue
-                value = adapter.get(field_name)
-                state = "empty" if value is None or value == "" else "filled"
-                self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/{state}")
-        elif isinstance(item, RecordBatch):
-            for field_name, column, kinds in zip(item.fields, item.columns(), item.column_types(), strict=True):
+        batch = as_batch(item)
+        if not isinstance(batch, RecordBatch):
+            return batch
+        given = dict(zip(batch.fields, zip(batch.columns(), batch.column_types(), strict=True), strict=True))
+        for field_name in batch.item_class.fields:
+            if field_name == "fetch_id":
+                continue
+            if field_name in given:
+                column, kinds = given[field_name]
                 empty = empty_values(column, kinds)
-                self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/filled", len(column) - empty)
-                self.stats.inc_value(f"field_coverage/{item.table}/{field_name}/empty", empty)
-        return item
+            else:
+                empty = len(batch)  # a field the rows do not carry is empty in each of them
+            for state, count in (("filled", len(batch) - empty), ("empty", empty)):
+                if count:
+                    self.stats.inc_value(f"field_coverage/{batch.table}/{field_name}/{state}", count)
+        return batch

@@ -17,16 +17,18 @@ whatever order rows arrive in. The donor's display name is the most readable spe
 """
 
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from cleanco import basename
-from itemadapter import ItemAdapter
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
+from recallwatch.core.batch import RecordBatch, as_batch
 from recallwatch.core.ids import fold, stable_id
-from recallwatch.core.items import Contribution, Donor
+from recallwatch.core.items import Contribution
 from recallwatch.runtime.run import Run
 
 PERSON_CODES = {"IND"}
@@ -112,6 +114,10 @@ def donor_kind(entity_code, name):
     return "organization" if has_legal_form(name) else "person"
 
 
+# The columns of a contribution that decide its donor (donor_identity reads these alone)
+IDENTITY_FIELDS = ("contributor_name", "entity_code", "contributor_last", "contributor_first", "zip", "employer")
+
+
 def donor_identity(contribution):
     """The DonorIdentity of a contribution (a dict or item with the contributions columns)."""
     name = contribution.get("contributor_name")
@@ -135,56 +141,133 @@ def best_name(*names):
     return min((n for n in names if n), key=readability, default=None)
 
 
+_books = weakref.WeakKeyDictionary()
+
+
 class DonorBook:
-    """Donors met since the last flush, each with the most readable name seen; `flush` upserts
-    them, keeping the most readable of that name and the one already stored."""
+    """Donors met since the last write, each with the most readable name seen; `flush` upserts
+    them, keeping the most readable of that name and the one already stored.
+
+    In a crawl one book is shared by the donor stage, which gives contributions their donor, and
+    the store, which writes the donors (`write`) in the same transaction as the contributions that
+    name them and calls `committed` once that transaction is committed (`DonorBook.of(run)`)."""
+
+    KEPT = 50_000  # identities and written names remembered (bounded: memory stays flat)
 
     def __init__(self, db):
         self.db = db
         self.pending = {}  # donor id -> (DonorIdentity, best name seen)
+        self._identities = {}  # IDENTITY_FIELDS values -> (DonorIdentity, its id)
+        self._written = {}  # donor id -> the name this book last wrote
+        self._writing = {}
+
+    @classmethod
+    def of(cls, run):
+        if run not in _books:
+            _books[run] = cls(run.db)
+        return _books[run]
 
     def __len__(self):
         return len(self.pending)
 
+    def _remember(self, identity, donor_id, name):
+        seen = self.pending.get(donor_id)
+        if seen is None:
+            self.pending[donor_id] = (identity, name)
+        elif seen[1] != name:
+            self.pending[donor_id] = (identity, best_name(seen[1], name))
+
     def add(self, contribution):
         """The donor id of a contribution (dict or item), remembered for the next flush."""
         identity = donor_identity(contribution)
-        _, name = self.pending.get(identity.id, (identity, None))
-        self.pending[identity.id] = (identity, best_name(name, contribution.get("contributor_name")))
+        self._remember(identity, identity.id, contribution.get("contributor_name"))
         return identity.id
 
-    def flush(self):
-        if not self.pending:
+    def assign(self, batch):
+        """Set `donor_id` on every row of a contributions RecordBatch that names a contributor
+        (the same id `add` gives), remembering each donor for the next write. The work is done
+        once per distinct contributor of the batch (bulk exports repeat their givers)."""
+        if "contributor_name" not in batch.fields:
             return
-        ids = list(self.pending)
+        present = [name for name in IDENTITY_FIELDS if name in batch.fields]
+        at = [batch.fields.index(name) for name in present]
+        keys = list(map(itemgetter(*at), batch.rows)) if len(at) > 1 else [(row[at[0]],) for row in batch.rows]
+        at_name = present.index("contributor_name")
+        identities = self._identities
+        if len(identities) > self.KEPT:
+            identities.clear()
+        donor_of, distinct = {}, set(keys)
+        for key in distinct:
+            if not key[at_name]:
+                continue
+            known = identities.get(key)
+            if known is None:
+                identity = donor_identity(dict(zip(present, key, strict=True)))
+                known = identities[key] = (identity, identity.id)
+            self._remember(known[0], known[1], key[at_name])
+            donor_of[key] = known[1]
+        given = batch.fields.index("donor_id") if "donor_id" in batch.fields else None
+        if given is None and len(donor_of) == len(distinct):
+            donor_ids = list(map(donor_of.__getitem__, keys))
+        else:  # rows without a contributor keep the donor they have
+            donor_ids = [
+                donor_of.get(key, row[given] if given is not None else None)
+                for key, row in zip(keys, batch.rows, strict=True)
+            ]
+        batch.add_column("donor_id", donor_ids)
+
+    def write(self):
+        """Upsert the pending donors whose name is not already the one stored, in the caller's
+        transaction; `committed` forgets them once that transaction is committed."""
+        written = self._written
+        changed = {}
+        for donor_id, (identity, name) in self.pending.items():
+            if donor_id in written:
+                name = best_name(name, written[donor_id])
+                if name == written[donor_id]:
+                    continue
+            changed[donor_id] = (identity, name)
+        ids = [donor_id for donor_id in changed if donor_id not in written]
         stored_names = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             placeholders = ", ".join("?" for _ in chunk)
-            for row in self.db.query(f"select id, name from donors where id in ({placeholders})", chunk):
-                stored_names[row["id"]] = row["name"]
+            stored_names.update(self.db.execute(f"select id, name from donors where id in ({placeholders})", chunk))
         rows = []
-        for donor_id, (identity, name) in self.pending.items():
-            donor = Donor(
-                id=donor_id,
-                name=best_name(name, stored_names.get(donor_id)),
-                kind=identity.kind,
-                match_key=identity.match_key,
-                zip=identity.zip,
-                employer=identity.employer,
-            )
-            rows.append(ItemAdapter(donor).asdict())
-        with self.db.atomic():
-            self.db["donors"].upsert_all(rows, pk="id", alter=True)
+        for donor_id, (identity, name) in changed.items():
+            name = best_name(name, stored_names.get(donor_id))
+            rows.append((donor_id, name, identity.kind, identity.match_key, identity.zip, identity.employer))
+        self.db.conn.executemany(DONOR_UPSERT, rows)
+        self._writing = {row[0]: row[1] for row in rows}
+
+    def committed(self):
+        if len(self._written) > self.KEPT:
+            self._written.clear()
+        self._written.update(self._writing)
+        self._writing = {}
         self.pending.clear()
+
+    def flush(self):
+        """Upsert the pending donors, in a transaction of their own."""
+        with self.db.atomic():
+            self.write()
+        self.committed()
+
+
+DONOR_FIELDS = ("id", "name", "kind", "match_key", "zip", "employer")
+DONOR_UPSERT = (
+    f"INSERT INTO donors ({', '.join(DONOR_FIELDS)}) VALUES ({', '.join('?' for _ in DONOR_FIELDS)}) "
+    f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{name} = excluded.{name}' for name in DONOR_FIELDS[1:])}"
+)
 
 
 UNASSIGNED_COLUMNS = "rowid, contributor_name, contributor_first, contributor_last, entity_code, zip, employer"
 
 
 def resolve_unassigned_donors(db, batch_size=5000):
-    """Give a donor to every contribution stored without one (rows a bulk loader wrote straight
-    to the database rather than through the item pipelines). Returns how many were resolved."""
+    """Give a donor to every contribution stored without one. Every row that goes through the
+    pipelines gets its donor there; this repairs a database written otherwise (by hand, or by a
+    version that left bulk rows without a donor). Returns how many were resolved."""
     book = DonorBook(db)
     resolved, last_rowid = 0, 0
     while True:
@@ -207,29 +290,18 @@ def resolve_unassigned_donors(db, batch_size=5000):
 
 
 class DonorPipeline:
-    """Sets contributions.donor_id and upserts the donors, in batches. At the end of the run,
-    contributions a bulk loader stored without a donor get one too (setting
-    DONORS_RESOLVE_UNASSIGNED, on by default)."""
+    """Sets contributions.donor_id, for every row of every batch. The donors themselves are written
+    by the store, in the transaction that stores the contributions naming them."""
 
     def __init__(self, crawler):
-        self.run = Run.of(crawler)
-        self.batch_size = crawler.settings.getint("STORE_BATCH_SIZE")
-        self.resolve_unassigned = crawler.settings.getbool("DONORS_RESOLVE_UNASSIGNED", True)
-        self.book = DonorBook(self.run.db)
-        self.run.on_close(self.close)
+        self.book = DonorBook.of(Run.of(crawler))
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     def process_item(self, item):
-        if isinstance(item, Contribution) and item.get("contributor_name"):
-            item["donor_id"] = self.book.add(item)
-            if len(self.book) >= self.batch_size:
-                self.book.flush()
-        return item
-
-    def close(self):
-        self.book.flush()
-        if self.resolve_unassigned:
-            resolve_unassigned_donors(self.run.db)
+        batch = as_batch(item)
+        if isinstance(batch, RecordBatch) and batch.item_class is Contribution:
+            self.book.assign(batch)
+        return batch

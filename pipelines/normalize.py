@@ -1,18 +1,15 @@
 """Normalisation that holds for every source: strings cleaned of control bytes (CAL-ACCESS has
 NUL and \\x1a in its exports), outer whitespace trimmed, blanks turned into missing values, codes
-upper-cased, money rounded to cents. Source-specific parsing (date formats, Excel serials) is the
-spider's job."""
+upper-cased. Values themselves (money rounded to cents, dates) are read once, by the one reader of
+each value in recallwatch/parsers/values.py; nothing here reads them again."""
 
 import re
-from itertools import repeat
 
-from recallwatch.core.batch import RecordBatch
-from recallwatch.core.items import RecordItem
+from recallwatch.core.batch import RecordBatch, as_batch
 
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # In a column's values joined by "\n": a value with outer whitespace (or holding a line break)
 OUTER_SPACE = re.compile(r"(?m)^\s|\s$")
-NUMBER_TYPES = {int, float, type(None)}
 UPPERCASE_FIELDS = {"entity_code", "state", "schedule", "form_type"}
 
 
@@ -26,8 +23,6 @@ def normalize_value(name, meta, value):
         value = clean_text(value)
         if value is not None and name in UPPERCASE_FIELDS:
             value = value.upper()
-    elif isinstance(value, float) and "number" in meta.get("type", ()):
-        value = round(value, 2)
     return value
 
 
@@ -49,13 +44,6 @@ def column_is_normal(name, meta, column, kinds):
                 return False
         if name in UPPERCASE_FIELDS and joined != joined.upper():
             return False
-    if float in kinds and "number" in meta.get("type", ()):
-        # Each distinct amount once (amounts repeat); zero and None stay as they are
-        if kinds <= NUMBER_TYPES:
-            numbers = list(set(filter(None, column)))
-        else:
-            numbers = list({value for value in column if type(value) is float})
-        return list(map(round, numbers, repeat(2))) == numbers
     return True
 
 
@@ -74,10 +62,7 @@ def normalize_batch(batch):
 
 class NormalizePipeline:
     def process_item(self, item):
-        if isinstance(item, RecordItem):
-            for name, meta in item.fields.items():
-                if name in item:
-                    item[name] = normalize_value(name, meta, item[name])
-        elif isinstance(item, RecordBatch):
-            normalize_batch(item)
-        return item
+        batch = as_batch(item)
+        if isinstance(batch, RecordBatch):
+            normalize_batch(batch)
+        return batch

@@ -1,83 +1,155 @@
-"""Storage: batched upserts with sqlite-utils on each table's natural key, so running the same
-crawl twice changes no row count. A batch is written in one transaction: readers never see half
-of one."""
+"""Storage: upserts on each table's natural key, so running the same crawl twice changes no row
+count. The rows of single items wait until a table has STORE_BATCH_SIZE of them, or until
+STORE_FLUSH_SECONDS have passed since the oldest one arrived (a timer checks even when no new row
+comes, so a slow crawl shows its rows within seconds); a batch the spider made (a bulk export's
+thousands of rows) is written as it comes. Everything waiting is written in one transaction: the
+rows, the donors they name (pipelines/donors.py) and the fetches whose last rows they are (marked
+`complete`). Readers never see half of a batch, and a killed run leaves no fetch complete whose
+rows are missing. A table whose first rows come in a spider's batch is loaded without its
+secondary indexes while it is empty; they are built after the load, in one pass each.
 
-from collections import defaultdict
+An upsert sets only the columns a row carries: rows are written in the order they came, each
+run of rows with the same fields by one prepared `INSERT ... ON CONFLICT (key) DO UPDATE SET`
+of those columns, so an item that lacks a field never blanks what an earlier one stored.
 
-from itemadapter import ItemAdapter
+The last rows are written by the end of the run (recallwatch/runtime/end_of_run.py), which calls
+`close` and then `create_deferred_indexes`, before the totals rules read the tables.
+"""
 
-from recallwatch.core.batch import RecordBatch
+import logging
+import time
+from collections import Counter
+
+from twisted.internet import task
+
+from pipelines.donors import DonorBook
+from recallwatch.core.batch import RecordBatch, as_batch
 from recallwatch.core.schema import create_indexes, drop_indexes_while_empty
 from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
+
+logger = logging.getLogger(__name__)
+
+
+def upsert_statement(item_class, fields):
+    """The upsert of rows carrying `fields` (and their fetch_id, last). An `insert_only` item (a
+    stand-in row, such as a committee known only by its filer id) never replaces a stored row."""
+    columns = [*fields, "fetch_id"]
+    updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column not in item_class.key)
+    conflict = "DO NOTHING" if item_class.insert_only else f"DO UPDATE SET {updates}"
+    return (
+        f"INSERT INTO [{item_class.table}] ({', '.join(f'[{column}]' for column in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT ({', '.join(item_class.key)}) {conflict}"
+    )
 
 
 class StorePipeline:
     def __init__(self, crawler):
         self.run = Run.of(crawler)
+        self.run.store = self  # the end of the run flushes it first
+        self.donors = DonorBook.of(self.run)
         self.batch_size = crawler.settings.getint("STORE_BATCH_SIZE")
-        self.pending = defaultdict(list)
-        self.completed_fetches = []
-        self.keys = {}
-        self.batch_tables = set()  # tables a RecordBatch was stored in
-        self.unindexed_tables = []  # of those, the ones loaded without their secondary indexes
-        self.run.on_close(self.flush)
+        self.flush_seconds = crawler.settings.getfloat("STORE_FLUSH_SECONDS", 5.0)
+        self.pending = []  # [item class, fields, rows (values + fetch_id)], in the order they came
+        self.pending_per_table = Counter()
+        self.completed_fetches = []  # DocumentDone markers of the pending rows' documents
+        self.oldest = None  # time.monotonic() when the oldest pending row or marker came
+        self.statements = {}
+        self.written_tables = set()
+        self.bulk_tables = set()  # tables of the spider-made batches waiting
+        self.unindexed_tables = []  # tables a first bulk load filled without their secondary indexes
+        self.timer = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def open_spider(self):
+        if self.flush_seconds > 0:
+            self.timer = task.LoopingCall(self.flush_if_due)
+            self.timer.start(min(1.0, self.flush_seconds / 4), now=False)
+
     def process_item(self, item):
-        if isinstance(item, DocumentDone):
-            self.completed_fetches.append(item)
-            return item
-        if isinstance(item, RecordBatch):
-            self.store_batch(item)
-            return item
-        self.pending[item.table].append(ItemAdapter(item).asdict())
-        self.keys[item.table] = item.key
-        self.run.items_stored += 1
-        if len(self.pending[item.table]) >= self.batch_size:
+        batch = as_batch(item)
+        if isinstance(batch, DocumentDone):
+            self.completed_fetches.append(batch)
+        elif isinstance(batch, RecordBatch):
+            self.add(batch)
+        else:
+            return batch
+        if self.oldest is None:
+            self.oldest = time.monotonic()
+        if isinstance(batch, RecordBatch) and (
+            not batch.from_item or self.pending_per_table[batch.table] >= self.batch_size
+        ):
             self.flush()
-        return item
+        else:
+            self.flush_if_due()
+        return batch
+
+    def add(self, batch):
+        fetch_id = (batch.fetch_id,)
+        rows = [row + fetch_id for row in batch.rows]
+        last = self.pending[-1] if self.pending else None
+        if last and last[0] is batch.item_class and last[1] == batch.fields:
+            last[2].extend(rows)
+        else:
+            self.pending.append([batch.item_class, batch.fields, rows])
+        self.pending_per_table[batch.table] += len(rows)
+        if not batch.from_item:
+            self.bulk_tables.add(batch.table)
+        self.run.items_stored += len(rows)
+
+    def flush_if_due(self):
+        """Write what is waiting when the oldest of it has waited STORE_FLUSH_SECONDS."""
+        if self.oldest is None or self.flush_seconds <= 0 or time.monotonic() - self.oldest < self.flush_seconds:
+            return
+        try:
+            self.flush()
+        except Exception:
+            # The timer calls this too: log and try again on the next tick (the rows stay pending)
+            logger.exception("Could not write %s waiting rows", sum(self.pending_per_table.values()))
 
     def flush(self):
-        if not any(self.pending.values()) and not self.completed_fetches:
+        """Write every waiting row, the donors they name and the completed fetches, in one transaction."""
+        if not self.pending and not self.completed_fetches:
+            self.oldest = None
             return
         db = self.run.db
         with db.atomic():
-            for table, rows in self.pending.items():
-                if rows:
-                    key = self.keys[table]
-                    db[table].upsert_all(
-                        rows, pk=key[0] if len(key) == 1 else key, alter=True, batch_size=self.batch_size
-                    )
+            for table in self.pending_per_table:
+                if table not in self.written_tables:
+                    self.written_tables.add(table)
+                    if table in self.bulk_tables and drop_indexes_while_empty(db, table):
+                        self.unindexed_tables.append(table)
+            for item_class, fields, rows in self.pending:
+                key = (item_class, fields)
+                if key not in self.statements:
+                    self.statements[key] = upsert_statement(item_class, fields)
+                db.conn.executemany(self.statements[key], rows)
+            self.donors.write()
             # In the same transaction as their items: a fetch is complete only if its items are stored.
-            for done in self.completed_fetches:
-                db["fetches"].update(done["fetch_id"], {"complete": 1, "links": done["links"]})
+            db.conn.executemany(
+                "UPDATE fetches SET complete = 1, links = ? WHERE id = ?",
+                [(done["links"], done["fetch_id"]) for done in self.completed_fetches],
+            )
+        self.donors.committed()
         self.pending.clear()
+        self.pending_per_table.clear()
+        self.bulk_tables.clear()
         self.completed_fetches.clear()
+        self.oldest = None
 
-    def store_batch(self, batch):
-        """A RecordBatch in one transaction: one prepared upsert, executed for every row."""
-        key = batch.item_class.key
-        columns = [*batch.fields, "fetch_id"]
-        updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column not in key)
-        conflict = "DO NOTHING" if batch.item_class.insert_only else f"DO UPDATE SET {updates}"
-        statement = (
-            f"INSERT INTO [{batch.table}] ({', '.join(f'[{column}]' for column in columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT ({', '.join(key)}) {conflict}"
-        )
-        fetch_id = (batch.fetch_id,)
-        if batch.table not in self.batch_tables:
-            self.batch_tables.add(batch.table)
-            if drop_indexes_while_empty(self.run.db, batch.table):
-                self.unindexed_tables.append(batch.table)
-        with self.run.db.atomic():
-            self.run.db.conn.executemany(statement, (row + fetch_id for row in batch.rows))
-        self.run.items_stored += len(batch.rows)
-
-    def close_spider(self):
+    def close(self):
+        """Stop the timer and write the last rows (the end of the run's first step)."""
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
         self.flush()
+
+    def create_deferred_indexes(self):
+        """Build the indexes a first bulk load went without (the end of the run's second step)."""
         for table in self.unindexed_tables:
             create_indexes(self.run.db, table)
+        tables, self.unindexed_tables = self.unindexed_tables, []
+        return tables

@@ -10,8 +10,7 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 
-from recallwatch.core.batch import RecordBatch
-from recallwatch.core.items import RecordItem
+from recallwatch.core.batch import RecordBatch, as_batch
 from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
 
@@ -101,31 +100,19 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item):
-        if isinstance(item, DocumentDone):
-            return item
-        if isinstance(item, RecordBatch):
-            return self.validate_batch(item)
-        if not isinstance(item, RecordItem):
-            reason = f"unknown item type {type(item).__name__}"
-            self.run.reject(reason, item=dict(item) if isinstance(item, dict) else repr(item))
+        batch = as_batch(item)
+        if isinstance(batch, DocumentDone):
+            return batch
+        if not isinstance(batch, RecordBatch):
+            reason = f"unknown item type {type(batch).__name__}"
+            self.run.reject(reason, item=dict(batch) if isinstance(batch, dict) else repr(batch))
             raise DropItem(reason)
-        found = problems(item)
-        if found:
-            reason = "; ".join(found)
-            data = ItemAdapter(item).asdict()
-            self.run.reject(
-                reason,
-                url=data.get("url") or data.get("source_url"),
-                item=data,
-                item_type=item.table,
-                fetch_id=data.get("fetch_id"),
-            )
-            raise DropItem(f"invalid {item.table}: {reason}")
-        return item
+        return self.validate_batch(batch)
 
     def validate_batch(self, batch):
-        """Every row of a RecordBatch under the same rules; invalid rows are rejected one by one
-        (with the same reasons as items) and leave the batch."""
+        """Every row under the item's rules; invalid rows are rejected one by one, each with every
+        reason it is invalid, and leave the batch. Columns that certainly pass are checked a few
+        scans each; only a batch with a doubtful column is looked at row by row."""
         fields = batch.item_class.fields
         doubtful = [
             name
@@ -133,15 +120,33 @@ class ValidatePipeline:
             if not column_is_valid(fields[name], column, kinds)
         ]
         missing = [name for name, meta in fields.items() if meta.get("required") and name not in batch.fields]
+        reason, rows_given = None, len(batch.rows)
         if doubtful or missing:
             valid_rows = []
             for row in batch.rows:
-                try:
-                    self.process_item(batch.item(row))
+                reason = self.reject_if_invalid(batch.item(row))
+                if reason is None:
                     valid_rows.append(row)
-                except DropItem:
-                    pass
             batch.rows = valid_rows
         if not batch.rows:
+            if rows_given == 1 and reason:
+                raise DropItem(f"invalid {batch.table}: {reason}")
             raise DropItem(f"no valid {batch.table} in the batch")
         return batch
+
+    def reject_if_invalid(self, item):
+        """Record the item in `rejects` with every reason it is invalid; returns the reasons (None
+        when it is valid)."""
+        found = problems(item)
+        if not found:
+            return None
+        reason = "; ".join(found)
+        data = ItemAdapter(item).asdict()
+        self.run.reject(
+            reason,
+            url=data.get("url") or data.get("source_url"),
+            item=data,
+            item_type=item.table,
+            fetch_id=data.get("fetch_id"),
+        )
+        return reason

@@ -260,3 +260,18 @@ def test_without_a_summary_the_itemized_total_is_shown_and_labelled(db):
     assert row["total_raised_summary"] is None
     assert row["total_raised"] == 1000
     assert row["which_source_label"].startswith("itemized contributions only")
+
+
+def test_a_filing_whose_committee_no_table_named_gets_one_and_its_money_is_in_the_totals(db):
+    db["filings"].insert(
+        {"id": "f9", "committee_id": "cmte-unnamed", "source": SOURCE, "report_id": "r9", "form_type": "F497",
+         "amendment": 0, "filer_id": "1260867"}
+    )  # fmt: skip
+    add_contribution(db, "c9", "f9", 500.0, schedule="497", committee_id=None)  # as a bulk source stores it
+    changed = totals.apply_totals_rules(db, SOURCE)
+    assert changed["ensure_filer_committees"] == 1
+    committee = db["committees"].get("cmte-unnamed")
+    assert (committee["name"], committee["source"], committee["source_id"]) == ("filer 1260867", SOURCE, "1260867")
+    row = next(db.query("select * from committee_totals where committee_id = 'cmte-unnamed'"))
+    assert row["total_raised"] == 500.0
+    assert totals.apply_totals_rules(db, SOURCE)["ensure_filer_committees"] == 0  # never replaced

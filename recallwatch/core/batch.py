@@ -1,12 +1,17 @@
-"""Many rows of one item type carried through the pipelines as one object.
+"""Many rows of one item type carried through the pipelines as one object: the one shape every
+pipeline stage works on.
 
 A bulk export (CAL-ACCESS's receipts table has about ten million rows) cannot afford Scrapy's
 per-item overhead, nor a JSON Schema check and an upsert statement per row. A spider yields
 `RecordBatch(Contribution, fields, rows)` instead of the items one by one; every pipeline stage
-still applies its rule to every row (coverage, normalisation, validation with rejects, storage),
-column by column where it can:
+still applies its rule to every row (coverage, normalisation, validation with rejects, donors,
+storage), column by column where it can:
 
     batch = RecordBatch(Contribution, ("id", "filing_id", ...), [("c1", "f1", ...), ...])
+
+A spider that yields single items needs nothing more: each stage starts with `as_batch(item)`,
+which turns an item into a batch of one (its filled fields only, so that storing it never blanks
+a column the item did not carry), so there is one path through the pipelines.
 
 Rows are tuples in the order of `fields`; a value is what the item's field would hold. `fetch_id`
 is the fetch of the document the rows came from (the spider sets it: the provenance middleware
@@ -15,6 +20,8 @@ stamps items, not batches).
 
 from dataclasses import dataclass, field
 
+from recallwatch.core.items import RecordItem
+
 
 @dataclass
 class RecordBatch:
@@ -22,9 +29,17 @@ class RecordBatch:
     fields: tuple
     rows: list = field(default_factory=list)
     fetch_id: str | None = None
+    from_item: bool = False  # a batch of one made from a single item (as_batch), not by the spider
     _columns: list | None = field(default=None, repr=False, compare=False)
     _columns_of: list | None = field(default=None, repr=False, compare=False)
     _types: list | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, item):
+        """A single item as a batch of one: the fields it has (fetch_id apart), in its class's order."""
+        fields = tuple(name for name in item.fields if name != "fetch_id" and name in item)
+        row = tuple(item[name] for name in fields)
+        return cls(type(item), fields, [row], fetch_id=item.get("fetch_id"), from_item=True)
 
     @property
     def table(self):
@@ -57,6 +72,23 @@ class RecordBatch:
     def item(self, row):
         """One row as an item (for the per-row path: a row that needs a closer look)."""
         item = self.item_class(**{name: value for name, value in zip(self.fields, row, strict=True)})
-        if self.fetch_id:
+        if self.fetch_id is not None:
             item["fetch_id"] = self.fetch_id
         return item
+
+    def add_column(self, name, values):
+        """Add a field (or replace its values) with one value per row."""
+        if name in self.fields:
+            columns = self.columns()
+            columns[self.fields.index(name)] = values
+            self.set_columns(columns)
+            return
+        self.fields = (*self.fields, name)
+        self.rows = [row + (value,) for row, value in zip(self.rows, values, strict=True)]
+        self._columns = self._columns_of = self._types = None
+
+
+def as_batch(item):
+    """What a pipeline stage works on: a RecordItem becomes a RecordBatch of one; a batch, and
+    anything else (a DocumentDone marker), is returned as it is."""
+    return RecordBatch.of(item) if isinstance(item, RecordItem) else item

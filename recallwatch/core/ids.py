@@ -13,8 +13,3 @@ def fold(text):
     """Lowercase, accents removed: 'Gascón' and 'GASCON' fold to the same string."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def slugify(text):
-    folded = fold(text)
-    return "-".join("".join(c if c.isalnum() else " " for c in folded).split())

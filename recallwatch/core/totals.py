@@ -1,17 +1,8 @@
 """The rules that make a committee's totals right, shared by every filings source.
 
 A spider stores what the filings say, as filed; these rules then decide, in SQL over the whole
-source, what counts. Call them at the end of a run:
-
-    from recallwatch import totals
-
-    class MySpider(RecallSpider):
-        @classmethod
-        def from_crawler(cls, crawler, *args, **kwargs):
-            spider = super().from_crawler(crawler, *args, **kwargs)
-            totals.apply_at_end_of_run(crawler, source="my_source")
-            return spider
-
+source, what counts. They run at the end of every run of a filings spider (crawlers/filings_base.py
+names its source; recallwatch/runtime/end_of_run.py runs `RULES` in order, in one transaction),
 or directly: `totals.apply_totals_rules(db, "my_source")` (idempotent; safe to run again).
 
 What a spider must store for the rules to work (field names of recallwatch/core/items.py):
@@ -22,8 +13,8 @@ What a spider must store for the rules to work (field names of recallwatch/core/
   only the filing knows it: it is filled in from the filing here), `schedule` ("A", "C", "I",
   "497", "F496P3", "B1"...; see `schedule_code`), `memo` (1 for Memo_Code X), `amount` (as filed:
   refunds stay negative), `cumulative_ytd` (Tran_Amt2 / CUM_YTD: stored, never summed), `date`.
-  `entity_code` through `normalize_entity_code`. `counted` may be left empty (set here) or set
-  at parse time with `counted_and_reason` (faster for bulk sources: the same rule).
+  `entity_code` through `normalize_entity_code`. `counted` and `not_counted_reason` are set here,
+  for every row of the source (a value set at parse time is overwritten by the same rule).
 - filing_summaries: Form 460 Summary lines with `form_type` "F460", `line` "5" = total
   contributions received (the `committee_totals` view reads it).
 
@@ -88,8 +79,9 @@ def normalize_entity_code(raw):
 
 
 def counted_and_reason(schedule, memo):
-    """(counted, not_counted_reason) of a row from its own fields. Late-report rows start counted;
-    `apply_totals_rules` uncounts them when a Form 460 covers them."""
+    """(counted, not_counted_reason) of a row from its own fields: the rule `mark_counted_rows`
+    applies in SQL. Late-report rows start counted; `mark_late_reports` uncounts them when a Form
+    460 covers them."""
     if memo:
         return 0, MEMO_REASON
     if schedule in CONTRIBUTION_SCHEDULES:
@@ -166,12 +158,17 @@ def mark_current_contributions(db, source):
 
 
 def mark_counted_rows(db, source):
-    """Rule 2 for rows stored without `counted`: memo entries, loans, miscellaneous increases."""
+    """Rule 2 for every row of the source but late reports (their rule is `mark_late_reports`):
+    memo entries, loans and miscellaneous increases are not counted; other money received is.
+    Sets `counted` and `not_counted_reason` wherever they differ from the rule, so a value set
+    earlier (at parse time, or by an older rule) can never disagree with it."""
     counted, reason = _counted_case_sql()
     return _changed_rows(
         db,
         f"UPDATE contributions SET counted = {counted}, not_counted_reason = {reason} "
-        "WHERE source = :source AND counted IS NULL",
+        f"WHERE source = :source AND (schedule IS NULL OR schedule NOT IN ({_sql_list(LATE_REPORT_SCHEDULES)}) "
+        "OR memo = 1) "
+        f"AND (counted IS NOT {counted} OR not_counted_reason IS NOT {reason})",
         {"source": source},
     )
 
@@ -209,13 +206,41 @@ def mark_late_reports(db, source):
     )
 
 
+def ensure_filer_committees(db, source):
+    """A committee row for every filer of the source's filings, so no counted money is outside
+    `committee_totals`: a filing whose committee no table of the source named gets one named
+    "filer <id>" (the spider's own committee row, when one comes, replaces it; this never replaces
+    a stored row). Returns the number of rows added (counted, not taken from total_changes: the
+    full-text index's triggers change rows too)."""
+    before = db["committees"].count
+    db.execute(
+        """
+        INSERT INTO committees (id, name, source, source_id)
+        SELECT committee_id, 'filer ' || COALESCE(MAX(filer_id), committee_id), source,
+               COALESCE(MAX(filer_id), committee_id)
+        FROM filings
+        WHERE source = :source AND committee_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM committees WHERE committees.id = filings.committee_id)
+        GROUP BY committee_id, source
+        ON CONFLICT (id) DO NOTHING
+        """,
+        {"source": source},
+    )
+    return db["committees"].count - before
+
+
+# The rules in the order they apply (the end of a run runs them as steps, in this order)
+RULES = (
+    mark_current_filings,
+    mark_current_contributions,
+    mark_counted_rows,
+    mark_late_reports,
+    ensure_filer_committees,
+)
+
+
 def apply_totals_rules(db, source):
     """Apply every rule to one source's filings and contributions, in one transaction.
-    Returns how many rows each step changed (for the log)."""
+    Returns how many rows each rule changed (for the log)."""
     with db.atomic():
-        return {
-            "filings_current": mark_current_filings(db, source),
-            "contributions_current": mark_current_contributions(db, source),
-            "contributions_counted": mark_counted_rows(db, source),
-            "late_reports": mark_late_reports(db, source),
-        }
+        return {rule.__name__: rule(db, source) for rule in RULES}

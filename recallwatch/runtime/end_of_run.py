@@ -1,18 +1,106 @@
-"""What happens when a spider closes."""
+"""What happens when a spider closes, in this order (`STEPS`; nothing else runs at the end of a run):
 
-from functools import partial
+1. flush_store: the store's last rows, the donors they name and the fetches they complete, in one
+   transaction (pipelines/store.py);
+2. create_deferred_indexes: the indexes a first bulk load went without;
+3. close_warc_archive: the run's WARC file (recallwatch/runtime/provenance.py);
+4-8. the totals rules of a filings source (recallwatch/core/totals.py), in one transaction:
+   mark_current_filings (the latest amendment counts), mark_current_contributions, mark_counted_rows,
+   mark_late_reports (a late report a Form 460 lists again is not counted twice),
+   ensure_filer_committees; a spider that stores no filings skips them;
+9. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
 
-from recallwatch.core.totals import apply_totals_rules
-from recallwatch.runtime.run import Run
+Scrapy calls the pipelines' close_spider before the spider_closed signal, and the order of signal
+handlers and extensions is that of their registration; none of it matters here: the Run (a Scrapy
+extension) calls `finish` on spider_closed, and `finish` runs the steps in the order of the list.
+Each step's name is recorded, as it starts, in the run's stats (`recallwatch/end_of_run`, kept in
+crawl_runs.stats). A step that raises is logged, the next steps still run (but not the rest of its
+transaction, which is rolled back), and the run is `failed`.
+"""
+
+import logging
+from dataclasses import dataclass
+from itertools import groupby
+
+from recallwatch.core import totals
+
+logger = logging.getLogger(__name__)
 
 
-def _apply_for_run(run, source):
-    changed = apply_totals_rules(run.db, source)
-    run.crawler.stats.set_value("recallwatch/totals_rules", changed)
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: object  # function(run, spider, reason) -> what it did (for the stats), or None
+    transaction: str | None = None  # consecutive steps with the same name share one transaction
 
 
-def apply_at_end_of_run(crawler, source):
-    """Register `apply_totals_rules(db, source)` to run when the crawl ends. The store pipeline
-    writes its last batch in close_spider, before the end-of-run work, so every row is there."""
-    run = Run.of(crawler)
-    run.on_close(partial(_apply_for_run, run, source))
+def flush_store(run, spider, reason):
+    if run.store is not None:
+        run.store.close()
+
+
+def create_deferred_indexes(run, spider, reason):
+    return run.store.create_deferred_indexes() if run.store is not None else None
+
+
+def close_warc_archive(run, spider, reason):
+    if run.fetch_recorder is not None:
+        run.fetch_recorder.close()
+
+
+def totals_rule(rule):
+    """A rule of recallwatch/core/totals.py as a step: over the run's filings source, if it has one."""
+
+    def step(run, spider, reason):
+        return rule(run.db, run.totals_source) if run.totals_source else None
+
+    return step
+
+
+def record_run_status(run, spider, reason):
+    run.record_status(spider, reason)
+
+
+STEPS = (
+    Step("flush_store", flush_store),
+    Step("create_deferred_indexes", create_deferred_indexes),
+    Step("close_warc_archive", close_warc_archive),
+    Step("mark_current_filings", totals_rule(totals.mark_current_filings), "totals_rules"),
+    Step("mark_current_contributions", totals_rule(totals.mark_current_contributions), "totals_rules"),
+    Step("mark_counted_rows", totals_rule(totals.mark_counted_rows), "totals_rules"),
+    Step("mark_late_reports", totals_rule(totals.mark_late_reports), "totals_rules"),
+    Step("ensure_filer_committees", totals_rule(totals.ensure_filer_committees), "totals_rules"),
+    Step("record_run_status", record_run_status),
+)
+
+
+def finish(run, spider, reason, steps=STEPS):
+    """Run the end-of-run steps in order."""
+    stats = spider.crawler.stats
+    for transaction, group in groupby(steps, key=lambda step: step.transaction):
+        group = list(group)
+        if transaction is None:
+            for step in group:
+                _run_step(run, stats, step, spider, reason)
+            continue
+        try:
+            with run.db.atomic():
+                for step in group:
+                    _run_step(run, stats, step, spider, reason, reraise=True)
+        except Exception:
+            pass  # logged and recorded by _run_step; the transaction's changes are rolled back
+
+
+def _run_step(run, stats, step, spider, reason, reraise=False):
+    run.end_of_run_steps.append(step.name)
+    stats.set_value("recallwatch/end_of_run", list(run.end_of_run_steps))
+    try:
+        done = step.run(run, spider, reason)
+    except Exception as error:
+        logger.exception("End of run: %s failed", step.name)
+        run.end_of_run_failures.append((step.name, f"{type(error).__name__}: {error}"))
+        if reraise:
+            raise
+        return
+    if done:
+        stats.set_value(f"recallwatch/end_of_run/{step.name}", done)

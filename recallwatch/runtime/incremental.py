@@ -12,8 +12,7 @@
   full. A request with `meta={"recheck_links": True}` (the next page of a listing or of API
   results, whose content may grow) is treated as an index page from the start and never skipped.
 
-Spiders with date-windowed sources (APIs) use `RecallSpider.last_success()` to ask only for what
-came after the last good run. `-s INCREMENTAL=0` re-parses everything (e.g. after a parser fix).
+`-s INCREMENTAL=0` re-parses everything (e.g. after a parser fix).
 """
 
 from scrapy import Request

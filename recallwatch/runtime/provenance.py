@@ -108,7 +108,7 @@ class FetchRecorderMiddleware:
         self.archive_enabled = settings.getbool("ARCHIVE_ENABLED")
         self.archive_dir = settings.get("ARCHIVE_DIR")
         self.archive = None
-        self.run.on_close(self.close)
+        self.run.fetch_recorder = self  # the end of the run closes its WARC file
 
     @classmethod
     def from_crawler(cls, crawler):

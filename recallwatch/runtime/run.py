@@ -1,9 +1,11 @@
 """One spider run: its `crawl_runs` row, its rejects, and its final status.
 
-The Run is a Scrapy extension; middlewares and pipelines reach it with `Run.of(crawler)`.
+The Run is a Scrapy extension; middlewares and pipelines reach it with `Run.of(crawler)`. When
+the spider closes, the Run hands over to recallwatch/runtime/end_of_run.py, which lists in order
+everything that happens then (the last rows written, the totals rules, this run's status).
 Status rules:
-- `failed`: the spider did not finish normally, or stored nothing while the source stored items
-  on its last run, or stored nothing and had errors;
+- `failed`: the spider did not finish normally, or a step of the end of the run failed, or it
+  stored nothing while the source stored items on its last run, or stored nothing and had errors;
 - `partial`: finished, but some items were rejected or errors were logged;
 - `ok`: everything else.
 """
@@ -21,6 +23,7 @@ from recallwatch.core.ids import stable_id
 from recallwatch.core.schema import open_database
 from recallwatch.core.timeutil import utc_now, utc_now_iso
 from recallwatch.core.watchlist import Watchlist
+from recallwatch.runtime import end_of_run
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ STATS_KEPT = (
     "recallwatch/unchanged",
     "recallwatch/not_modified",
     "recallwatch/skipped_stored_leaves",
+    "recallwatch/end_of_run",
     "finish_reason",
 )
 
@@ -57,7 +61,12 @@ class Run:
         self.items_stored = 0
         self.reject_count = 0
         self.summary = None
-        self._closers = []
+        # What the end of the run works on, each set by the part that owns it:
+        self.store = None  # pipelines/store.py: its last rows are written first
+        self.fetch_recorder = None  # provenance's FetchRecorderMiddleware: its WARC file is closed
+        self.totals_source = None  # a filings spider's `source`: the totals rules run over it
+        self.end_of_run_steps = []  # the end of the run's steps, by name, as they ran
+        self.end_of_run_failures = []  # (step, error) of the steps that raised
 
     @classmethod
     def of(cls, crawler):
@@ -71,10 +80,6 @@ class Run:
         crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(run.spider_closed, signal=signals.spider_closed)
         return run
-
-    def on_close(self, callback):
-        """Register work to finish before the run's status is computed (e.g. a last batch)."""
-        self._closers.append(callback)
 
     def spider_opened(self, spider):
         self.spider_name = spider.name
@@ -142,20 +147,12 @@ class Run:
         )
         return rows[0]["items"] or 0
 
-    def last_success(self):
-        """When the last ok/partial scheduled run of this spider started (ISO), or None."""
-        rows = list(
-            self.db.query(
-                "select started from crawl_runs where spider = ? and id != ? and mode = 'configured' "
-                "and status in ('ok', 'partial') order by started desc limit 1",
-                [self.spider_name, self.id],
-            )
-        )
-        return rows[0]["started"] if rows else None
-
     def status(self, finish_reason, errors, unchanged, not_refetched):
         if finish_reason != "finished":
             return "failed", f"spider closed: {finish_reason}"
+        if self.end_of_run_failures:
+            step, error = self.end_of_run_failures[0]
+            return "failed", f"end of run: {step} failed: {error}"
         if self.items_stored == 0 and (unchanged or not_refetched) and not errors:
             return "ok", f"nothing new ({unchanged} documents unchanged, {not_refetched} stored ones not fetched again)"
         if self.items_stored == 0 and self.mode == "configured":
@@ -169,8 +166,10 @@ class Run:
         return "ok", None
 
     def spider_closed(self, spider, reason):
-        for close in self._closers:
-            close()
+        end_of_run.finish(self, spider, reason)
+
+    def record_status(self, spider, reason):
+        """The run's `crawl_runs` row: its status, counts and kept stats (the end of the run's last step)."""
         stats = spider.crawler.stats
         errors = stats.get_value("log_count/ERROR", 0)
         unchanged = stats.get_value("recallwatch/unchanged", 0) + stats.get_value("recallwatch/not_modified", 0)
