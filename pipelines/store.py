@@ -17,6 +17,7 @@ The last rows are written by the end of the run (recallwatch/runtime/end_of_run.
 """
 
 import logging
+import sqlite3
 import time
 from collections import Counter
 
@@ -72,6 +73,8 @@ class StorePipeline:
 
     def process_item(self, item):
         batch = as_batch(item)
+        if self.run.database_error:
+            return batch  # nothing more can be written; the crawl is stopping
         if isinstance(batch, DocumentDone):
             self.completed_fetches.append(batch)
         elif isinstance(batch, RecordBatch):
@@ -112,10 +115,24 @@ class StorePipeline:
             logger.exception("Could not write %s waiting rows", sum(self.pending_per_table.values()))
 
     def flush(self):
-        """Write every waiting row, the donors they name and the completed fetches, in one transaction."""
+        """Write every waiting row, the donors they name and the completed fetches, in one transaction.
+        When the database cannot be written (disk full, read-only), the run stops and fails with
+        the cause; the waiting rows are dropped, and their fetches stay incomplete, so the next run
+        reads those documents again."""
         if not self.pending and not self.completed_fetches:
             self.oldest = None
             return
+        try:
+            self.write_pending()
+        except sqlite3.DatabaseError as error:
+            self.run.database_failed(error)  # nothing more is written in this run
+        self.pending.clear()
+        self.pending_per_table.clear()
+        self.bulk_tables.clear()
+        self.completed_fetches.clear()
+        self.oldest = None
+
+    def write_pending(self):
         db = self.run.db
         with db.atomic():
             for table in self.pending_per_table:
@@ -135,11 +152,6 @@ class StorePipeline:
                 [(done["links"], done["fetch_id"]) for done in self.completed_fetches],
             )
         self.donors.committed()
-        self.pending.clear()
-        self.pending_per_table.clear()
-        self.bulk_tables.clear()
-        self.completed_fetches.clear()
-        self.oldest = None
 
     def close(self):
         """Stop the timer and write the last rows (the end of the run's first step)."""

@@ -19,6 +19,7 @@ transaction, which is rolled back), and the run is `failed`.
 """
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -96,6 +97,13 @@ def _run_step(run, stats, step, spider, reason, reraise=False):
     stats.set_value("recallwatch/end_of_run", list(run.end_of_run_steps))
     try:
         done = step.run(run, spider, reason)
+    except sqlite3.DatabaseError as error:
+        # Disk full, read-only: the cause, once (Run.database_failed), not a traceback per step
+        run.database_failed(error)
+        run.end_of_run_failures.append((step.name, f"{type(error).__name__}: {error}"))
+        if reraise:
+            raise
+        return
     except Exception as error:
         logger.exception("End of run: %s failed", step.name)
         run.end_of_run_failures.append((step.name, f"{type(error).__name__}: {error}"))

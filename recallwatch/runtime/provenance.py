@@ -15,6 +15,7 @@ the next run parses that document again instead of trusting it (see recallwatch/
 import hashlib
 import io
 import os
+import sqlite3
 
 from scrapy import Request
 from scrapy.http.response import Response
@@ -117,7 +118,10 @@ class FetchRecorderMiddleware:
     def process_response(self, request, response):
         if SNAPSHOT_MISS_FLAG in response.flags or response.status == 304:
             return response
-        request.meta["fetch_id"], request.meta["unchanged"] = self.record(response, self.crawler.spider.name)
+        try:
+            request.meta["fetch_id"], request.meta["unchanged"] = self.record(response, self.crawler.spider.name)
+        except sqlite3.DatabaseError as error:
+            self.run.database_failed(error)
         return response
 
     def record(self, response: Response, spider_name):

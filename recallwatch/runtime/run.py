@@ -14,10 +14,12 @@ import json
 import logging
 import os
 import secrets
+import sqlite3
 import time
 import weakref
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from recallwatch.core.ids import stable_id
 from recallwatch.core.schema import open_database
@@ -47,6 +49,9 @@ STATS_KEPT = (
 
 
 class Run:
+    finished = []  # the summaries of this process's runs as they ended (the commands read them)
+    database_failures = []  # (spider, why) of this process's runs that could not write the database
+
     def __init__(self, crawler):
         self.crawler = crawler
         settings = crawler.settings
@@ -67,6 +72,7 @@ class Run:
         self.totals_source = None  # a filings spider's `source`: the totals rules run over it
         self.end_of_run_steps = []  # the end of the run's steps, by name, as they ran
         self.end_of_run_failures = []  # (step, error) of the steps that raised
+        self.database_error = None  # why the database could not be written (disk full, read-only...)
 
     @classmethod
     def of(cls, crawler):
@@ -87,26 +93,41 @@ class Run:
         self.started = utc_now()
         self._clock = time.monotonic()
         self.id = f"{self.started:%Y%m%dT%H%M%SZ}-{spider.name}-{secrets.token_hex(3)}"
-        with self.db.atomic():
-            # The crawl lock is held, so a run of this spider still marked running was killed.
-            self.db.execute(
-                "update crawl_runs set status = 'failed', status_reason = 'killed before it finished' "
-                "where spider = ? and status = 'running'",
-                [spider.name],
-            )
-            self.db["targets"].upsert_all(self.watchlist.target_rows(), pk="id", alter=True)
-            self.db["campaigns"].upsert_all(self.watchlist.campaign_rows(), pk="id", alter=True)
-            self.db["crawl_runs"].insert(
-                {
-                    "id": self.id,
-                    "spider": spider.name,
-                    "started": utc_now_iso(precise=True),
-                    "status": "running",
-                    "mode": self.mode,
-                },
-                alter=True,
-            )
+        try:
+            with self.db.atomic():
+                # The crawl lock is held, so a run of this spider still marked running was killed.
+                self.db.execute(
+                    "update crawl_runs set status = 'failed', status_reason = 'killed before it finished' "
+                    "where spider = ? and status = 'running'",
+                    [spider.name],
+                )
+                self.db["targets"].upsert_all(self.watchlist.target_rows(), pk="id", alter=True)
+                self.db["campaigns"].upsert_all(self.watchlist.campaign_rows(), pk="id", alter=True)
+                self.db["crawl_runs"].insert(
+                    {
+                        "id": self.id,
+                        "spider": spider.name,
+                        "started": utc_now_iso(precise=True),
+                        "status": "running",
+                        "mode": self.mode,
+                    },
+                    alter=True,
+                )
+        except sqlite3.DatabaseError as error:
+            self.database_failed(error)
         spider.crawler.stats.set_value("recallwatch/run_id", self.id)
+
+    def database_failed(self, error):
+        """The database could not be written (disk full, read-only, I/O error): nothing more can be
+        stored, so the crawl stops and the run is failed with the cause."""
+        if self.database_error is not None:
+            return
+        self.database_error = f"the database could not be written: {error}"
+        Run.database_failures.append((self.spider_name, self.database_error))
+        logger.error("%s; stopping the crawl", self.database_error)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="database_error"))
 
     def reject(self, reason, url=None, item=None, item_type=None, fetch_id=None):
         """Record something that could not be stored, with a reason a person can act on."""
@@ -130,11 +151,14 @@ class Run:
             "item": item_json,
             "rejected_at": utc_now_iso(),
         }
-        with self.db.atomic():
-            if table.count_where("id = ?", [reject_id]):
-                table.update(reject_id, {"run_id": self.id, "rejected_at": row["rejected_at"]})
-            else:
-                table.insert({**row, "first_run_id": self.id})
+        try:
+            with self.db.atomic():
+                if table.count_where("id = ?", [reject_id]):
+                    table.update(reject_id, {"run_id": self.id, "rejected_at": row["rejected_at"]})
+                else:
+                    table.insert({**row, "first_run_id": self.id})
+        except sqlite3.DatabaseError as error:
+            self.database_failed(error)
 
     def previous_items(self):
         """The most items a good scheduled run of this spider ever stored (0 if none did)."""
@@ -148,6 +172,8 @@ class Run:
         return rows[0]["items"] or 0
 
     def status(self, finish_reason, errors, unchanged, not_refetched):
+        if self.database_error:
+            return "failed", self.database_error
         if finish_reason != "finished":
             return "failed", f"spider closed: {finish_reason}"
         if self.end_of_run_failures:
@@ -190,8 +216,20 @@ class Run:
             "finish_reason": reason,
             "stats": json.dumps({k: stats.get_value(k) for k in STATS_KEPT if stats.get_value(k) is not None}),
         }
-        with self.db.atomic():
-            self.db["crawl_runs"].update(self.id, self.summary)
+        Run.finished.append(self.summary)
+        try:
+            with self.db.atomic():
+                if self.db["crawl_runs"].count_where("id = ?", [self.id]):
+                    self.db["crawl_runs"].update(self.id, self.summary)
+                else:  # the database could not be written when the run started
+                    self.db["crawl_runs"].insert(
+                        {**self.summary, "started": self.started.isoformat(), "mode": self.mode}
+                    )
+        except sqlite3.DatabaseError as error:
+            # The row stays `running` and the next run marks it failed; the command says why.
+            self.database_failed(error)
+            self.summary.update(status="failed", status_reason=self.database_error)
+            status = "failed"
         log = logger.error if status == "failed" else logger.info
         log(
             "Run %s: %s (%s items, %s rejects, %s errors)",
