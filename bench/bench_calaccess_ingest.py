@@ -1,6 +1,6 @@
 """Ingest speed of filings_calaccess, run by hand (not in the tests):
 
-    /work/main/.venv/bin/python bench/bench_calaccess_ingest.py [--rows 1000000] [--keep]
+    .venv/bin/python bench/bench_calaccess_ingest.py [--rows 1000000] [--keep]
 
 1. Generates an RCPT_CD.TSV of --rows rows in the real format (the header and rows of
    tests/fixtures/filings_calaccess/samples/RCPT_CD.TSV, repeated with new FILING_IDs: CRLF, no

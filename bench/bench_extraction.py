@@ -1,6 +1,6 @@
 """Extraction quality and speed of the news pipeline, run by hand (not in the tests):
 
-    /work/main/.venv/bin/python bench/bench_extraction.py [--rounds N]
+    .venv/bin/python bench/bench_extraction.py [--rounds N]
 
 Pages: the article pages of snapshot/news/ (each outlet's real markup: Arc, WordPress/Yoast,
 Next.js, BLOX…), with the text a reader sees as the article in bench/news_ground_truth.json

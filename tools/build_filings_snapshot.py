@@ -1,6 +1,6 @@
 """Build the snapshot's bulk exports: small files in the REAL formats, holding SAMPLE data.
 
-    /work/main/.venv/bin/python tools/build_filings_snapshot.py
+    .venv/bin/python tools/build_filings_snapshot.py
 
 - filings_netfile_export: NetFile's yearly efile_{AID}_{YYYY}.zip (one .xlsx inside, the real
   sheet names and headers, dates as Excel serial numbers) for Los Angeles County (the Gascón
