@@ -6,11 +6,13 @@ each value in recallwatch/parsers/values.py; nothing here reads them again."""
 import re
 
 from recallwatch.core.batch import RecordBatch, as_batch
+from recallwatch.core.ids import published_url
 
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # In a column's values joined by "\n": a value with outer whitespace (or holding a line break)
 OUTER_SPACE = re.compile(r"(?m)^\s|\s$")
 UPPERCASE_FIELDS = {"entity_code", "state", "schedule", "form_type"}
+URL_FIELDS = {"url", "source_url"}  # a local file's address is published by its name alone
 
 
 def clean_text(value):
@@ -23,6 +25,8 @@ def normalize_value(name, meta, value):
         value = clean_text(value)
         if value is not None and name in UPPERCASE_FIELDS:
             value = value.upper()
+        elif value is not None and name in URL_FIELDS:
+            value = published_url(value)
     return value
 
 
@@ -43,6 +47,8 @@ def column_is_normal(name, meta, column, kinds):
             if CONTROL_BYTES.search(joined) or OUTER_SPACE.search(joined):
                 return False
         if name in UPPERCASE_FIELDS and joined != joined.upper():
+            return False
+        if name in URL_FIELDS and "file:" in joined:
             return False
     return True
 

@@ -15,7 +15,7 @@ from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-URL = re.compile(r"^(https?|file)://\S+$")
+URL = re.compile(r"^(https?://\S+|file:\S+)$")  # file:NAME: a local file, by its name alone
 
 
 @cache

@@ -1,11 +1,12 @@
 """What an outside attack and a careless operator found (issue 13), each reproduced."""
 
+import json
 import os
 
 from recallwatch.core import totals
 from recallwatch.core.schema import open_database
 from recallwatch.runtime.lock import CrawlLock, lock_path_for
-from tests.crawl import crawl, file_url
+from tests.crawl import FIXTURES, crawl, file_url
 
 
 def test_the_same_database_through_a_symlink_takes_the_same_lock(tmp_path):
@@ -63,3 +64,20 @@ def test_a_negative_line_5_shows_the_loans_that_made_it_so(tmp_path):
     totals.apply_totals_rules(db, "s")
     row = next(db.query("select * from committee_totals where committee_id = 'c1'"))
     assert (row["total_raised"], row["loans_in_summary"], row["itemized_total"]) == (-405.0, -4755.0, 4350.0)
+
+
+def test_a_document_given_as_a_local_file_publishes_no_local_path(tmp_path):
+    folder = tmp_path / "operator's files"
+    folder.mkdir()
+    page = folder / "gascon-recall.html"
+    page.write_bytes((FIXTURES / "site" / "hostile_article.html").read_bytes())
+    broken = folder / "broken.json"
+    broken.write_text('{"error": true, "message": "not a dataset"}')
+    assert crawl("news", tmp_path, f"url={file_url(page)}").returncode == 0
+    result = crawl("filings_datasf", tmp_path, f"url={file_url(broken)}")
+    fetched = {row["url"] for row in result.db.query("select url from fetches")}
+    assert fetched == {"file:gascon-recall.html", "file:broken.json"}
+    assert {row["url"] for row in result.db.query("select url from rejects")} == {"file:broken.json"}
+    for table in result.db.table_names():
+        for row in result.db[table].rows:
+            assert str(tmp_path) not in json.dumps(row, default=str), table

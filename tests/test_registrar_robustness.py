@@ -95,13 +95,13 @@ def test_a_release_that_cannot_be_stored_stores_nothing_but_its_reject(tmp_path)
     result = crawl("registrar_lavote", tmp_path, listing, r"release_path=\.html$")
     assert result.returncode == 0, result.output
     db = result.db
-    rejects = {row["url"].rsplit("/", 1)[-1]: (row["reason"], row["item_type"]) for row in db["rejects"].rows}
+    rejects = {row["url"].removeprefix("file:"): (row["reason"], row["item_type"]) for row in db["rejects"].rows}
     assert rejects == {
         "impossible-date.html": ("published is not a real date: 'February 30, 2022'", "announcements"),
         "impossible-time.html": ("published is not a real date: '2099-13-45'", "announcements"),
         "deep.html": ("the page nests elements 100,007 deep (more than 500)", None),
     }
-    assert [row["url"].rsplit("/", 1)[-1] for row in db["announcements"].rows] == ["good.html"]
+    assert [row["url"].removeprefix("file:") for row in db["announcements"].rows] == ["good.html"]
     (count,) = db["petition_counts"].rows
     assert (count["as_of"], count["campaign_id"]) == ("2022-08-15", "gascon-recall-2022")
     assert db["invalid_reasons"].count == 7

@@ -26,7 +26,7 @@ def broken_crawl(tmp_path_factory):
 
 
 def reasons_by_url(db):
-    return {row["url"].rsplit("/", 1)[-1]: row for row in db["rejects"].rows}
+    return {row["url"].rsplit("/", 1)[-1].removeprefix("file:"): row for row in db["rejects"].rows}
 
 
 def test_an_item_missing_a_required_field_is_rejected_with_the_reason_and_the_item(broken_crawl):

@@ -22,7 +22,7 @@ from scrapy.http.response import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from recallwatch.core.ids import stable_id
+from recallwatch.core.ids import published_url, stable_id
 from recallwatch.core.items import RecordItem
 from recallwatch.core.timeutil import utc_now_iso
 from recallwatch.runtime.run import Run
@@ -140,7 +140,7 @@ class FetchRecorderMiddleware:
                 return fetch_id, "index" if seen[0]["links"] else "leaf"
             row = {
                 "id": fetch_id,
-                "url": response.url,
+                "url": published_url(response.url),  # a local file by its name alone
                 "fetched_at": now,
                 "last_seen": now,
                 "status": response.status,

@@ -21,7 +21,7 @@ import weakref
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
-from recallwatch.core.ids import stable_id
+from recallwatch.core.ids import published_url, stable_id
 from recallwatch.core.schema import open_database
 from recallwatch.core.timeutil import utc_now, utc_now_iso
 from recallwatch.core.watchlist import Watchlist
@@ -134,6 +134,7 @@ class Run:
         if url is None and fetch_id:
             fetched = list(self.db.query("select url from fetches where id = ?", [fetch_id]))
             url = fetched[0]["url"] if fetched else None
+        url = published_url(url)  # a local file by its name alone
         item_json = json.dumps(item, ensure_ascii=False, default=str, sort_keys=True) if item is not None else None
         reject_id = stable_id(self.spider_name, url, reason, item_json)
         self.reject_count += 1
