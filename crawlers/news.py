@@ -192,7 +192,7 @@ class NewsSpider(RecallSpider):
             yield ArticleUrl(
                 url=listing.url,
                 article_id=article_id,
-                via=listing.via,
+                via="canonical" if self.stories.rows.get(article_id, {}).get("url") == listing.url else listing.via,
                 listed_in=listing.listed_in,
                 listed_updated=listing.updated,
             )

@@ -302,6 +302,6 @@ class DonorPipeline:
 
     def process_item(self, item):
         batch = as_batch(item)
-        if isinstance(batch, RecordBatch) and batch.item_class is Contribution:
+        if isinstance(batch, RecordBatch) and issubclass(batch.item_class, Contribution):
             self.book.assign(batch)
         return batch

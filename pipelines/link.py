@@ -16,7 +16,7 @@ class LinkPipeline:
 
     def process_item(self, item):
         batch = as_batch(item)
-        if isinstance(batch, RecordBatch) and batch.item_class is Committee:
+        if isinstance(batch, RecordBatch) and issubclass(batch.item_class, Committee):
             self.link_committees(batch)
         return batch
 

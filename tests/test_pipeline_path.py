@@ -13,7 +13,7 @@ from scrapy.utils.test import get_crawler
 import settings as project
 from pipelines.donors import donor_identity, resolve_unassigned_donors
 from recallwatch.core.batch import RecordBatch, as_batch
-from recallwatch.core.items import Announcement, Committee, Contribution
+from recallwatch.core.items import Announcement, Committee, Contribution, FilerCommittee
 from recallwatch.runtime.provenance import DocumentDone
 from tests.crawl import FIXTURES, crawl, file_url
 
@@ -131,6 +131,18 @@ def test_items_of_one_table_with_different_fields_in_one_flush_are_written_in_th
     assert stored["name"] == ("Partial" if full_first else "Full")  # the later item wins...
     assert (stored["committee_type"], stored["fppc_id"], stored["agency"]) == ("Recipient", "1440000", "SFO")
     assert pipelines.db["committees"].get("c2")["agency"] == "LACO"  # ...and blanks nothing
+
+
+def test_an_insert_only_row_never_replaces_a_stored_one_and_is_replaced_by_a_real_one(pipelines):
+    filer = {"id": "c1", "name": "filer 1", "source": "test", "source_id": "1"}
+    pipelines.send(FilerCommittee(**filer))
+    pipelines.store.flush()
+    assert pipelines.db["committees"].get("c1")["name"] == "filer 1"
+    pipelines.send(committee(committee_type="Recipient"))
+    pipelines.send(FilerCommittee(**filer))  # after the named one, in the same flush
+    pipelines.store.flush()
+    stored = pipelines.db["committees"].get("c1")
+    assert (stored["name"], stored["committee_type"]) == ("Friends of Nobody", "Recipient")
 
 
 def announcement(number, published="2022-03-01"):
