@@ -13,7 +13,7 @@ run of rows with the same fields by one prepared `INSERT ... ON CONFLICT (key) D
 of those columns, so an item that lacks a field never blanks what an earlier one stored.
 
 The last rows are written by the end of the run (recallwatch/runtime/end_of_run.py), which calls
-`close` and then `create_deferred_indexes`, before the totals rules read the tables.
+`close` before the totals rules read the tables, and `create_deferred_indexes`.
 """
 
 import logging
@@ -159,9 +159,11 @@ class StorePipeline:
             self.timer.stop()
         self.flush()
 
-    def create_deferred_indexes(self):
-        """Build the indexes a first bulk load went without (the end of the run's second step)."""
-        for table in self.unindexed_tables:
+    def create_deferred_indexes(self, but=()):
+        """Build the indexes a first bulk load went without, but those of the tables in `but`
+        (the end of the run builds those later). Returns the tables indexed."""
+        tables = [table for table in self.unindexed_tables if table not in but]
+        for table in tables:
             create_indexes(self.run.db, table)
-        tables, self.unindexed_tables = self.unindexed_tables, []
+        self.unindexed_tables = [table for table in self.unindexed_tables if table in but]
         return tables

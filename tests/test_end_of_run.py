@@ -4,17 +4,18 @@ name, run in that order on a real crawl, the store's last rows before the totals
 
 import json
 import logging
+import re
 
 import pytest
 from scrapy.utils.test import get_crawler
 
 import settings as project
 from recallwatch.core import totals
-from recallwatch.core.schema import open_database
+from recallwatch.core.schema import INDEXES, open_database
 from recallwatch.runtime import end_of_run
 from recallwatch.runtime.end_of_run import STEPS, Step
 from recallwatch.runtime.run import Run
-from tests.crawl import crawl
+from tests.crawl import FIXTURES, crawl, file_url
 
 ORDER = [
     "flush_store",
@@ -25,6 +26,7 @@ ORDER = [
     "mark_counted_rows",
     "mark_late_reports",
     "ensure_filer_committees",
+    "create_deferred_rule_indexes",
     "record_run_status",
 ]
 
@@ -36,9 +38,9 @@ def test_the_steps_are_in_the_written_order():
 def test_the_totals_steps_are_the_totals_rules_in_their_order_in_one_transaction():
     rules = [step for step in STEPS if step.transaction == "totals_rules"]
     assert [step.name for step in rules] == [rule.__name__ for rule in totals.RULES]
-    # consecutive: one transaction, between the archive and the run status
+    # consecutive: one transaction, after the archive, before the contributions' deferred indexes
     assert ORDER.index(rules[0].name) == ORDER.index("close_warc_archive") + 1
-    assert ORDER.index(rules[-1].name) == ORDER.index("record_run_status") - 1
+    assert ORDER.index(rules[-1].name) == ORDER.index("create_deferred_rule_indexes") - 1
 
 
 def end_of_run_steps(result, spider):
@@ -59,6 +61,19 @@ def test_a_filings_crawl_runs_every_step_in_order_and_the_rules_see_the_last_row
     assert db["filings"].count_where("current is null") == 0
     assert db["fetches"].count_where("complete = 1") == db["fetches"].count_where("status = 200")
     assert result.last_run("filings_datasf")["status"] == "ok"
+
+
+def test_a_first_bulk_load_gets_its_indexes_and_those_of_contributions_after_the_rules(tmp_path):
+    export = f"url={file_url(FIXTURES / 'filings_calaccess' / 'samples')}"
+    result = crawl("filings_calaccess", tmp_path, export)
+    assert result.returncode == 0, result.output[-3000:]
+    assert end_of_run_steps(result, "filings_calaccess") == ORDER
+    # what each step built (Scrapy's stats dump in the log)
+    assert "'recallwatch/end_of_run/create_deferred_rule_indexes': ['contributions']" in result.output
+    built_first = re.search(r"'recallwatch/end_of_run/create_deferred_indexes': (\[[^\]]*\])", result.output)
+    assert built_first and "contributions" not in built_first.group(1) and "filings" in built_first.group(1)
+    for table, columns in INDEXES:
+        assert columns in [index.columns for index in result.db[table].indexes], (table, columns)
 
 
 def test_a_spider_without_filings_runs_the_same_steps(tmp_path):
