@@ -186,13 +186,16 @@ class NewsSpider(RecallSpider):
         return listing.updated is None or listing.updated <= last_fetch
 
     def sighting(self, listing):
-        """A stored story listed again: its listing row is refreshed (nothing is fetched)."""
+        """A stored story listed again: its listing row is refreshed (nothing is fetched). The row
+        of the story's own (canonical) address is the article page's, written when it was read: a
+        listing naming it again leaves it alone, so what a run stores does not depend on whether
+        the listing or the page came first."""
         article_id = self.stories.by_url.get(listing.url)
-        if article_id:
+        if article_id and self.stories.rows.get(article_id, {}).get("url") != listing.url:
             yield ArticleUrl(
                 url=listing.url,
                 article_id=article_id,
-                via="canonical" if self.stories.rows.get(article_id, {}).get("url") == listing.url else listing.via,
+                via=listing.via,
                 listed_in=listing.listed_in,
                 listed_updated=listing.updated,
             )
