@@ -11,11 +11,11 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.crawl import REPO, crawl
+from tests.local_server import local_server
 
 PAGES = 40
 WORDS = (
@@ -42,37 +42,22 @@ def page_html(number):
 
 @contextmanager
 def article_server(hang_seconds=60):
+    """The article pages on 127.0.0.1; HANGING is answered only after hang_seconds (or at the end)."""
     stop = threading.Event()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path == HANGING:
-                stop.wait(hang_seconds)
-            if self.path.startswith("/story/"):
-                status, body = 200, page_html(int(self.path.split("/")[2].split(".")[0]))
-            elif self.path == HANGING:
-                status, body = 200, page_html(999)
-            else:
-                status, body = 404, b"not found"
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(path, headers):
+        if path == HANGING:
+            stop.wait(hang_seconds)
+            return 200, page_html(999)
+        if path.startswith("/story/"):
+            return 200, page_html(int(path.split("/")[2].split(".")[0]))
+        return 404, b"not found"
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+    with local_server(respond, content_type="text/html; charset=utf-8") as (base, _requests):
+        try:
+            yield base
+        finally:
+            stop.set()
 
 
 def url_list(tmp_path, urls):
