@@ -41,7 +41,9 @@ class Committee(RecordItem):
     source = field(TEXT, required=True)
     source_id = field(TEXT, required=True)
     campaign_id = field()
-    position = field(enum=["support", "oppose", None])
+    position = field(enum=["support", "oppose", None])  # on the campaign's question
+    side = field(enum=["for", "against", None])  # relative to the prosecutor (watchlist.side)
+    linked_by = field()  # which rule tied it to the campaign (watchlist.LINKED_BY)
     fppc_id = field()
     committee_type = field()
     # filings_datasf / filings_netfile (API sources)
@@ -127,6 +129,61 @@ class Donor(RecordItem):
     match_key = field()
     zip = field()
     employer = field()
+    # who the giver is (end of run, recallwatch/core/interests.py): class, sector, the rule that
+    # decided it and how sure it is; mega_donor = 1 past the threshold to one side of a campaign
+    interest = field()
+    sector = field()
+    interest_rule = field()
+    interest_confidence = field(OPTIONAL_NUMBER)
+    mega_donor = field(OPTIONAL_INT)
+
+
+class ContributionMade(RecordItem):
+    """Money a giver reports paying to another committee (CAL-ACCESS Form 461 part 5, Form 497
+    part 2, Schedule D; Illinois 6B transfers out; Pennsylvania/Philadelphia expenses paid to a
+    committee): the giver's side of money the recipient may report too."""
+
+    table = "contributions_made"
+    id = field(TEXT, required=True)
+    filing_id = field(TEXT, required=True)
+    giver_committee_id = field(TEXT, required=True)
+    source = field(TEXT, required=True)
+    tran_id = field()
+    form = field(TEXT, required=True)  # F461P5, F497P2, D, 6B, ...
+    recipient_name = field(TEXT, required=True)  # as filed
+    recipient_source_id = field()  # the recipient's id in the source, as filed (CAL CMTE_ID)
+    recipient_committee_id = field()  # committees.id when known (end-of-run join)
+    campaign_id = field()  # the recipient's campaign, or the one the row's own fields name
+    position = field(enum=["support", "oppose", None])
+    amount = field("number", required=True)
+    date = field(kind="date")
+    description = field()
+    memo = field(OPTIONAL_INT)
+    current = field(OPTIONAL_INT)  # follows its filing (latest amendment)
+
+
+class IndependentExpenditure(RecordItem):
+    """Money an outside committee spent for or against a candidate or measure (CAL-ACCESS Form
+    496 / 465 part 3, NetFile 496 and F496P3 sheets, Illinois 9B, ...)."""
+
+    table = "independent_expenditures"
+    id = field(TEXT, required=True)
+    filing_id = field(TEXT, required=True)
+    committee_id = field(TEXT, required=True)  # the spender
+    source = field(TEXT, required=True)
+    tran_id = field()
+    form = field()
+    campaign_id = field()
+    position = field(enum=["support", "oppose", None])  # on the campaign's question
+    side = field(enum=["for", "against", None])  # relative to the prosecutor
+    linked_by = field()
+    target_name = field()  # the candidate or measure named, as filed
+    amount = field("number", required=True)
+    date = field(kind="date")
+    description = field()
+    payee = field()
+    memo = field(OPTIONAL_INT)
+    current = field(OPTIONAL_INT)
 
 
 class Announcement(RecordItem):

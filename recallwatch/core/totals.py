@@ -28,7 +28,14 @@ The rules:
    Form 496 part 3) are not counted once the committee's current Form 460 covering the date is
    filed, since the law requires the 460 to list them again on Schedule A.
 3. Totals sum `amount` of rows with current = 1 and counted = 1. Nothing is ever deleted.
+
+Other sources (Illinois, Pennsylvania, Philadelphia) spell their schedules and reports their own
+way: each registers a `SourceRules` in SOURCE_RULES (from its module beside this one), which says
+which of its schedules are money received, why the others are not, which rows are late reports and
+which report's period covers them. A source without an entry follows the California rules.
 """
+
+from dataclasses import dataclass, field
 
 # The contributor entity codes of the CAL format, and other spellings seen in the data.
 ENTITY_CODES = ("IND", "COM", "OTH", "PTY", "SCC")
@@ -78,15 +85,35 @@ def normalize_entity_code(raw):
     return ENTITY_CODE_ALIASES.get(code, "OTH")
 
 
-def counted_and_reason(schedule, memo):
+@dataclass(frozen=True)
+class SourceRules:
+    """What counts in one source's totals (the California rules by default)."""
+
+    contribution_schedules: tuple = CONTRIBUTION_SCHEDULES  # money received that counts
+    not_contribution_reasons: dict = field(default_factory=lambda: dict(NOT_CONTRIBUTION_REASONS))
+    late_report_schedules: tuple = LATE_REPORT_SCHEDULES  # listed again on a later periodic report
+    covering_forms: tuple = (FORM_460,)  # the periodic reports whose period covers a late report
+    late_report_reason: str = LATE_REPORT_REASON  # "{filing_id}" = the covering report's id
+
+
+CALIFORNIA = SourceRules()
+# source -> its rules; a source not listed follows CALIFORNIA
+SOURCE_RULES = {}
+
+
+def rules_for(source):
+    return SOURCE_RULES.get(source, CALIFORNIA)
+
+
+def counted_and_reason(schedule, memo, rules=CALIFORNIA):
     """(counted, not_counted_reason) of a row from its own fields: the rule `mark_counted_rows`
-    applies in SQL. Late-report rows start counted; `mark_late_reports` uncounts them when a Form
-    460 covers them."""
+    applies in SQL. Late-report rows start counted; `mark_late_reports` uncounts them when a
+    periodic report (a Form 460) covers them."""
     if memo:
         return 0, MEMO_REASON
-    if schedule in CONTRIBUTION_SCHEDULES:
+    if schedule in rules.contribution_schedules:
         return 1, None
-    return 0, NOT_CONTRIBUTION_REASONS.get(schedule, f"schedule {schedule} is not money received")
+    return 0, rules.not_contribution_reasons.get(schedule, f"schedule {schedule} is not money received")
 
 
 def _changed_rows(db, sql, parameters):
@@ -97,17 +124,23 @@ def _changed_rows(db, sql, parameters):
     return db.conn.total_changes - before
 
 
+def _sql_text(value):
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def _sql_list(values):
-    return ", ".join(f"'{value}'" for value in values)
+    return ", ".join(_sql_text(value) for value in values) or "NULL"
 
 
-def _counted_case_sql():
+def _counted_case_sql(rules=CALIFORNIA):
     """`counted_and_reason` as SQL CASE expressions over contributions' columns."""
-    contribution_schedules = _sql_list(CONTRIBUTION_SCHEDULES)
-    reasons = " ".join(f"WHEN '{code}' THEN '{reason}'" for code, reason in NOT_CONTRIBUTION_REASONS.items())
+    contribution_schedules = _sql_list(rules.contribution_schedules)
+    reasons = " ".join(
+        f"WHEN {_sql_text(code)} THEN {_sql_text(reason)}" for code, reason in rules.not_contribution_reasons.items()
+    )
     counted = f"CASE WHEN memo = 1 THEN 0 WHEN schedule IN ({contribution_schedules}) THEN 1 ELSE 0 END"
     reason = (
-        f"CASE WHEN memo = 1 THEN '{MEMO_REASON}' WHEN schedule IN ({contribution_schedules}) THEN NULL "
+        f"CASE WHEN memo = 1 THEN {_sql_text(MEMO_REASON)} WHEN schedule IN ({contribution_schedules}) THEN NULL "
         f"ELSE CASE schedule {reasons} ELSE 'schedule ' || COALESCE(schedule, '?') || ' is not money received' END END"
     )
     return counted, reason
@@ -162,11 +195,12 @@ def mark_counted_rows(db, source):
     memo entries, loans and miscellaneous increases are not counted; other money received is.
     Sets `counted` and `not_counted_reason` wherever they differ from the rule, so a value set
     earlier (at parse time, or by an older rule) can never disagree with it."""
-    counted, reason = _counted_case_sql()
+    rules = rules_for(source)
+    counted, reason = _counted_case_sql(rules)
     return _changed_rows(
         db,
         f"UPDATE contributions SET counted = {counted}, not_counted_reason = {reason} "
-        f"WHERE source = :source AND (schedule IS NULL OR schedule NOT IN ({_sql_list(LATE_REPORT_SCHEDULES)}) "
+        f"WHERE source = :source AND (schedule IS NULL OR schedule NOT IN ({_sql_list(rules.late_report_schedules)}) "
         "OR memo = 1) "
         f"AND (counted IS NOT {counted} OR not_counted_reason IS NOT {reason})",
         {"source": source},
@@ -175,8 +209,10 @@ def mark_counted_rows(db, source):
 
 def mark_late_reports(db, source):
     """Rule 2 for late reports: a 497 / 496 part 3 row is not counted when the committee's
-    current Form 460 covering its date is filed (it lists the same contribution again)."""
-    reason = LATE_REPORT_REASON.replace("{filing_id}", "' || covering_460 || '")
+    current Form 460 covering its date is filed (it lists the same contribution again); in
+    another source, its late reports and the periodic reports that cover them."""
+    rules = rules_for(source)
+    reason = rules.late_report_reason.replace("'", "''").replace("{filing_id}", "' || covering_460 || '")
     return _changed_rows(
         db,
         f"""
@@ -184,13 +220,13 @@ def mark_late_reports(db, source):
             SELECT contributions.id AS contribution_id,
                    (SELECT filings.id FROM filings
                     WHERE filings.committee_id = contributions.committee_id
-                      AND filings.current = 1 AND filings.form_type = '{FORM_460}'
+                      AND filings.current = 1 AND filings.form_type IN ({_sql_list(rules.covering_forms)})
                       AND filings.period_start <= contributions.date
                       AND contributions.date <= filings.period_end
                     ORDER BY filings.period_end, filings.id LIMIT 1) AS covering_460
             FROM contributions
             WHERE contributions.source = :source
-              AND contributions.schedule IN ({_sql_list(LATE_REPORT_SCHEDULES)})
+              AND contributions.schedule IN ({_sql_list(rules.late_report_schedules)})
               AND contributions.memo IS NOT 1
         )
         UPDATE contributions

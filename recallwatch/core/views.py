@@ -24,20 +24,27 @@
 # the whole table took 3 s for one campaign at 5 million contributions; this takes milliseconds).
 # tests/test_site_performance.py checks it gives the same rows as the plain GROUP BY form.
 COUNTED = "contributions.committee_id = committees.id AND contributions.current = 1 AND contributions.counted = 1"
-CURRENT_460_LINE = (
-    "filings.committee_id = committees.id AND filings.current = 1 "
-    "AND filing_summaries.form_type = 'F460' AND filing_summaries.line = "
-)
+CURRENT_FILING = "filings.committee_id = committees.id AND filings.current = 1"
+
+# The summary line of each source's periodic report that gives total contributions received for
+# the period (a Form 460's line 5), and the one that gives loans received (line 2). A source
+# without such a line is totalled from its itemized rows. (form_type, line) of filing_summaries.
+TOTAL_RECEIVED_LINES = [("F460", "5")]
+LOANS_RECEIVED_LINES = [("F460", "2")]
 
 
 def counted(expression):
     return f"(SELECT {expression} FROM contributions WHERE {COUNTED})"
 
 
-def summary(expression, line="5"):
+def summary(expression, lines=None):
+    lines = TOTAL_RECEIVED_LINES if lines is None else lines
+    which = " OR ".join(
+        f"(filing_summaries.form_type = '{form}' AND filing_summaries.line = '{line}')" for form, line in lines
+    )
     return (
         f"(SELECT {expression} FROM filings JOIN filing_summaries ON filing_summaries.filing_id = filings.id "
-        f"WHERE {CURRENT_460_LINE}'{line}')"
+        f"WHERE {CURRENT_FILING} AND ({which}))"
     )
 
 
@@ -69,7 +76,7 @@ FROM (
            (SELECT campaigns.title FROM campaigns WHERE campaigns.id = committees.campaign_id) AS campaign,
            committees.position,
            {summary("ROUND(SUM(filing_summaries.amount_period), 2)")} AS total_raised_summary,
-           {summary("ROUND(SUM(filing_summaries.amount_period), 2)", line="2")} AS loans_in_summary,
+           {summary("ROUND(SUM(filing_summaries.amount_period), 2)", LOANS_RECEIVED_LINES)} AS loans_in_summary,
            {counted("ROUND(SUM(amount), 2)")} AS itemized_total,
            {counted("ROUND(SUM(CASE WHEN schedule IN ('497', 'F496P3') THEN amount ELSE 0 END), 2)")} AS late_total,
            {summary("NULLIF(COUNT(DISTINCT filings.id), 0)")} AS summary_filings,

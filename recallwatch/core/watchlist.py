@@ -14,11 +14,39 @@ from recallwatch.core.ids import fold
 OFFICE_SYNONYMS = {"da": "district attorney", "d.a.": "district attorney"}
 
 
+@dataclass(frozen=True)
+class CampaignLink:
+    """How a committee or an expenditure is tied to a campaign. `position` is on the campaign's
+    question (support / oppose), `side` relative to the prosecutor (for / against), `linked_by`
+    one of LINKED_BY."""
+
+    campaign_id: str | None = None
+    position: str | None = None
+    side: str | None = None
+    linked_by: str | None = None
+
+
+LINKED_BY = ("curated", "ballot measure", "candidate", "ie target", "name pattern")
+
+
+def _position_code(raw):
+    code = (raw or "").strip().lower()
+    return {"s": "support", "support": "support", "o": "oppose", "oppose": "oppose"}.get(code)
+
+
+def _same_person(folded_name, folded_listed):
+    """'conway william' / 'william e conway' / 'bill conway' against a listed 'bill conway': the
+    listed name's words all appear (filings write last-first and add middle initials)."""
+    words = set(re.findall(r"\w+", folded_name))
+    return set(re.findall(r"\w+", folded_listed)) <= words
+
+
 @dataclass
 class Watchlist:
     targets: list = field(default_factory=list)
     campaigns: list = field(default_factory=list)
     committee_patterns: list = field(default_factory=list)
+    committee_links: list = field(default_factory=list)
     oppose_words: list = field(default_factory=list)
     feeds: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)
@@ -51,8 +79,27 @@ class Watchlist:
     def campaign_rows(self):
         for campaign in self.campaigns:
             row = dict(campaign)
-            row["sources"] = json.dumps(campaign.get("sources", []))
+            for listed in ("sources", "opponents", "office_words"):
+                row[listed] = json.dumps(campaign.get(listed, []), ensure_ascii=False)
+            row["support_means"] = self.support_means(campaign)
             yield row
+
+    @staticmethod
+    def support_means(campaign):
+        """What supporting the campaign's question means for its prosecutor: "against" for a
+        recall, an impeachment or a recall bill; "for" for the prosecutor's own election."""
+        if campaign.get("support_means"):
+            return campaign["support_means"]
+        return "for" if "election" in campaign["kind"] and "recall" not in campaign["kind"] else "against"
+
+    def side(self, campaign_id, position):
+        """A committee's side relative to the prosecutor ("for" / "against"), from its position on
+        the campaign's question."""
+        campaign = self.campaign(campaign_id) if campaign_id else None
+        if campaign is None or position not in ("support", "oppose"):
+            return None
+        means = self.support_means(campaign)
+        return means if position == "support" else ("for" if means == "against" else "against")
 
     @cached_property
     def _target_patterns(self):
@@ -85,17 +132,93 @@ class Watchlist:
         position = "oppose" if opposes else "support"
         return chosen["campaign_id"], position
 
+    def link(
+        self,
+        spider_name=None,
+        source_id=None,
+        name=None,
+        on_date=None,
+        measure=None,
+        candidate=None,
+        office=None,
+        support_oppose=None,
+        ie=False,
+    ):
+        """The campaign a committee (or an independent expenditure) belongs to, and which rule
+        tied it, in this order:
+
+        1. curated: a `known_committees` entry of the spider's source (by id) or a
+           `committee_links` entry (by name words);
+        2. ballot measure: the filing's measure field (name, number) matches a campaign's
+           committee pattern ("Recall of District Attorney Chesa Boudin");
+        3. candidate (or "ie target" when ie=True): the filing's candidate field names the
+           prosecutor or an opponent listed for an election, with the office words when an
+           office is given, on a date within the campaign;
+        4. name pattern: the committee's own name matches a committee pattern.
+
+        support_oppose is the filing's code ("S" / "O", "support", "oppose"); without one a
+        measure or name match takes its position from the oppose words, a candidate committee
+        supports its candidate. Returns a CampaignLink (all None when nothing ties it)."""
+        code = _position_code(support_oppose)
+        curated = self._curated_link(spider_name, source_id, name)
+        if curated:
+            return self._make_link(curated[0], curated[1], "curated")
+        if measure:
+            campaign_id, position = self.committee_campaign(measure, on_date)
+            if campaign_id:
+                if code is None:
+                    _, position = self.committee_campaign(name or measure, on_date)
+                return self._make_link(campaign_id, code or position or "support", "ballot measure")
+        if candidate:
+            found = self.candidate_campaign(candidate, office, on_date)
+            if found:
+                campaign_id, own = found
+                # supporting the prosecutor, or opposing an opponent, is "support" of their election
+                supports = (code or "support") == "support"
+                position = "support" if supports == own else "oppose"
+                return self._make_link(campaign_id, position, "ie target" if ie else "candidate")
+        if name:
+            campaign_id, position = self.committee_campaign(name, on_date)
+            if campaign_id:
+                return self._make_link(campaign_id, code or position, "name pattern")
+        return CampaignLink()
+
+    def _make_link(self, campaign_id, position, linked_by):
+        return CampaignLink(campaign_id, position, self.side(campaign_id, position), linked_by)
+
+    def _curated_link(self, spider_name, source_id, name):
+        if spider_name and source_id is not None:
+            for known in self.source_config(spider_name).get("known_committees") or []:
+                if str(known["source_id"]) == str(source_id):
+                    return known["campaign_id"], known.get("position")
+        if name:
+            words = set(re.findall(r"\w+", fold(name)))
+            for entry in self.committee_links:
+                if set(fold(" ".join(entry["all_of"])).split()) <= words:
+                    return entry["campaign_id"], entry.get("position")
+        return None
+
+    def candidate_campaign(self, candidate, office=None, on_date=None):
+        """(campaign_id, is_the_prosecutor) for a candidate name on a date, or None: the
+        prosecutor of an election campaign, or one of its listed opponents."""
+        folded = fold(candidate)
+        office_words = set(re.findall(r"\w+", self.expand_office_words(office))) if office else None
+        for campaign in self.campaigns:
+            if not campaign.get("election_date"):
+                continue
+            if on_date and not (campaign.get("started", "") <= on_date[:10] <= campaign["ended"]):
+                continue
+            if office_words is not None and not set(campaign.get("office_words", [])) <= office_words:
+                continue
+            if campaign["target_id"] in self.targets_mentioned(candidate):
+                return campaign["id"], True
+            if any(_same_person(folded, fold(opponent)) for opponent in campaign.get("opponents", [])):
+                return campaign["id"], False
+        return None
+
     def source_config(self, spider_name):
         """The `sources:` entry of a spider (URLs, dataset ids, agencies, known committees)."""
         return self.sources.get(spider_name) or {}
-
-    def committee_link(self, spider_name, source_id, name, on_date=None):
-        """(campaign_id, position) of a committee: a known committee listed under the spider's
-        `sources:` entry wins; otherwise the name patterns decide."""
-        for known in self.source_config(spider_name).get("known_committees") or []:
-            if str(known["source_id"]) == str(source_id):
-                return known["campaign_id"], known.get("position")
-        return self.committee_campaign(name, on_date)
 
     def word_spellings(self):
         """Every spelling of each word of the targets' names, keyed by its folded form:

@@ -96,8 +96,8 @@ def committee_from_filer(filer, aid, watchlist, spider_name="filings_netfile"):
     name = text(first_value(filer, "filerName", "name", "commonName"))
     if not filer_local_id or not name:
         return None
-    campaign_id, position = watchlist.committee_link(spider_name, filer_local_id, name, active_since(filer))
-    if not campaign_id:
+    link = watchlist.link(spider_name, filer_local_id, name, active_since(filer))
+    if not link.campaign_id:
         return None
     registrations = filer.get("registrations") or {}
     fppc_id = text(first_value(filer, "filerStateId", "sosId", "stateId") or registrations.get("CA SOS"))
@@ -110,8 +110,10 @@ def committee_from_filer(filer, aid, watchlist, spider_name="filings_netfile"):
         fppc_id=fppc_id,
         committee_type=", ".join(committee_types) if isinstance(committee_types, list) else text(committee_types),
         agency=aid,
-        campaign_id=campaign_id,
-        position=position,
+        campaign_id=link.campaign_id,
+        position=link.position,
+        side=link.side,
+        linked_by=link.linked_by,
     )
 
 

@@ -57,11 +57,13 @@ def clean_url(url):
 
 
 def google_news_queries(watchlist):
-    """One search per target: its name and the words its campaigns are reported under, e.g.
-    '"Larry Krasner" impeachment' or '"Chesa Boudin" recall'."""
+    """One search per target: its name and the words its removal efforts are reported under, e.g.
+    '"Larry Krasner" impeachment' or '"Chesa Boudin" recall'. Elections are not searched: the
+    outlets' feeds cover them, and a search for a prosecutor's name and "election" is mostly noise."""
     queries = []
     for target in watchlist.targets:
-        words = sorted({KIND_SEARCH_WORD.get(c["kind"], c["kind"]) for c in watchlist.campaigns_of(target["id"])})
+        campaigns = watchlist.campaigns_of(target["id"])
+        words = sorted({KIND_SEARCH_WORD[c["kind"]] for c in campaigns if c["kind"] in KIND_SEARCH_WORD})
         if not words:
             continue
         kinds = words[0] if len(words) == 1 else "(" + " OR ".join(words) + ")"

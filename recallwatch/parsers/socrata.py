@@ -64,7 +64,7 @@ def committee_from_row(row, watchlist, spider_name="filings_datasf"):
     if not filer_nid or not name:
         return None
     fppc_id = text(row.get("fppc_id"))
-    campaign_id, position = watchlist.committee_link(spider_name, filer_nid, name)
+    link = watchlist.link(spider_name, filer_nid, name)
     return Committee(
         id=stable_id(SOURCE, filer_nid),
         name=name,
@@ -73,8 +73,10 @@ def committee_from_row(row, watchlist, spider_name="filings_datasf"):
         fppc_id=fppc_id if fppc_id and fppc_id.isdigit() else None,
         committee_type=text(row.get("filer_type")),
         agency=AGENCY,
-        campaign_id=campaign_id,
-        position=position,
+        campaign_id=link.campaign_id,
+        position=link.position,
+        side=link.side,
+        linked_by=link.linked_by,
     )
 
 
