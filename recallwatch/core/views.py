@@ -49,7 +49,7 @@ def summary(expression, lines=None):
 
 
 COMMITTEE_TOTALS = f"""
-SELECT committee_id, committee, source, source_id, campaign_id, campaign, position,
+SELECT committee_id, committee, source, source_id, campaign_id, campaign, position, side, linked_by,
        total_raised_summary,
        loans_in_summary,
        itemized_total,
@@ -75,6 +75,8 @@ FROM (
            committees.campaign_id,
            (SELECT campaigns.title FROM campaigns WHERE campaigns.id = committees.campaign_id) AS campaign,
            committees.position,
+           committees.side,
+           committees.linked_by,
            {summary("ROUND(SUM(filing_summaries.amount_period), 2)")} AS total_raised_summary,
            {summary("ROUND(SUM(filing_summaries.amount_period), 2)", LOANS_RECEIVED_LINES)} AS loans_in_summary,
            {counted("ROUND(SUM(amount), 2)")} AS itemized_total,
