@@ -255,7 +255,7 @@ def carto_csv_rows(stream):
     reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline=""))
     header = next(reader, None)
     if not header:
-        return
+        raise ValueError("not a Carto campfin table: no header row")
     names = [name.strip().lstrip("\ufeff").lower() for name in header]
     width = len(names)
     for values in reader:
