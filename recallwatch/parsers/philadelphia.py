@@ -72,6 +72,28 @@ SOURCE = "philadelphia"
 SPIDER = "filings_philadelphia"
 ZONE = "America/New_York"
 PARTY_PREFIXES = ("entity_", "donor_", "payee_")  # campfin_transactions, _contributions, _expenditures
+# campfin_transactions as documented (FIELDS-wave2.md §3.1: the City's `vw_transactions` view,
+# Carto's columns, `skipfields=cartodb_id`); the live CSV's order was not seen, so the reader goes
+# by name. Used to write the snapshot and test CSVs.
+TRANSACTION_COLUMNS = tuple(
+    """
+    the_geom the_geom_webmercator objectid transaction_id transaction_date transaction_type transaction_amount
+    transaction_description description_type filer_name filer_type filer_local_flag filer_local_flag_desc
+    pa_pac_registry_name pa_pac_registry_type likely_unaffiliated entity_name entity_type entity_type_detail
+    entity_local_flag entity_local_flag_desc report_year report_election_date election_type filer_id filer_city
+    filer_state filer_zip filer_actv_cand_flag filer_actv_city_cand_flag filer_actv_city_cand_desg_flag
+    filer_candidate_name candidate_office office_level multiple_offices_flag candidate_party
+    candidate_district_num candidate_district_name candidate_incumbency candidate_election_outcome
+    candidate_endorsement entity_id entity_name_std entity_filer_id entity_city entity_state entity_zip
+    entity_zip4 entity_residency_flag entity_naics entity_occupation entity_employer_name
+    entity_employer_address_1 entity_employer_address_2 entity_employer_city entity_employer_state
+    entity_employer_zip entity_employer_zip4 report_cycle_code report_cycle_name report_cycle_start_date
+    report_cycle_end_date report_cycle_due_date report_doc_type report_doc_type_detail report_type
+    report_certified_date report_filed_by report_filing_office report_filing_status termination_report
+    est_trans_count transaction_supertype label_total filing_form_id report_id report_url entity_source_address
+    entity_std_address filer_type_review_status entity_type_review_status report_cycle_label
+    """.split()
+)
 
 COMMITTEE_FIELDS = ("id", "name", "source", "source_id", "committee_type", "campaign_id", "position", "side",
                     "linked_by")  # fmt: skip
@@ -267,9 +289,9 @@ def carto_csv_rows(stream):
 
 
 def carto_form(row):
-    """CFR, 24H or IE: the kind of report a row was filed on."""
-    words = " ".join(str(row.get(name) or "") for name in ("report_type", "report_doc_type", "report_doc_type_detail",
-                                                           "report_cycle_name", "transaction_type"))  # fmt: skip
+    """CFR, 24H or IE: the kind of report a row was filed on, from the report's own fields (the
+    same on every row of the report)."""
+    words = " ".join(str(row.get(name) or "") for name in ("report_type", "report_cycle_name"))
     if INDEPENDENT_EXPENDITURE.search(words):
         return "IE"
     return "24H" if LATE_REPORT.search(words) else "CFR"
@@ -343,7 +365,7 @@ class CartoReader(Reader):
         if kind == "contribution":
             if not party["name"]:
                 raise RowProblem(f"no {prefix}name")
-            late = form == "24H" and schedule in ("I", "II")
+            late = schedule in ("I", "II") and (form == "24H" or LATE_REPORT.search(str(row.get("report_doc_type"))))
             yield from self.batches.add(Contribution, CONTRIBUTION_FIELDS, (
                 row_id, filing, committee_id(filer), SOURCE, tran, "LATE" if late else schedule, party["name"],
                 entity_code(party["type"]), party["city"], party["state"], party["zip"], party["employer_name"],
