@@ -34,9 +34,10 @@ contributions on a 24-hour report; "I-E" for other receipts (receipt.txt, Schedu
 "IV" for debts and loans (debt.txt, Schedule IV).
 
 Money paid out: an expenditure whose payee is a committee (payee type, or a committee's name:
-"Friends of ...", "... for State Representative", "... PAC") is a ContributionMade (form "EXP");
-one marked as an independent expenditure is an IndependentExpenditure, tied to a campaign when
-its description names a candidate of the watchlist. Other spending is not stored.
+"Friends of ...", "... for State Representative", "... PAC"; or described as a contribution) is a
+ContributionMade (form "EXP"); one marked as an independent expenditure is an
+IndependentExpenditure, tied to a campaign when its description names a candidate of the
+watchlist. Other spending is not stored.
 """
 
 import csv
@@ -121,6 +122,7 @@ COMMITTEE_NAME = re.compile(
     r"|representative|controller|sheriff|commissioner|attorney|pa|pennsylvania|commonwealth|supreme|superior))\b",
     re.IGNORECASE,
 )
+GIFT_DESCRIPTION = re.compile(r"\bcontribution\b", re.IGNORECASE)  # "2012 Primary Contribution"
 INDEPENDENT_EXPENDITURE = re.compile(r"independent\s+expenditure", re.IGNORECASE)
 OPPOSES = re.compile(r"\b(oppos\w*|against|defeat\w*|attack\w*|no on|stop)\b", re.IGNORECASE)
 LATE_REPORT = re.compile(r"24[- ]?hour|late contribution", re.IGNORECASE)
@@ -149,9 +151,14 @@ def entity_code(kind):
     return "COM" if COMMITTEE_TYPE.search(kind) else "OTH"
 
 
-def is_committee(name, kind=None):
-    """Whether a payee is a political committee: its type says so, or its name reads like one."""
-    return bool((kind and COMMITTEE_TYPE.search(kind)) or (name and COMMITTEE_NAME.search(name)))
+def is_committee(name, kind=None, description=None):
+    """Whether a payee is a political committee: its type says so, its name reads like one, or
+    the payment is described as a contribution ("2011 Contribution" to "Hammel Leadership Fund")."""
+    return bool(
+        (kind and COMMITTEE_TYPE.search(kind))
+        or (name and COMMITTEE_NAME.search(name))
+        or (description and GIFT_DESCRIPTION.search(description))
+    )
 
 
 def no_link(*args, **kwargs):
@@ -372,7 +379,7 @@ class CartoReader(Reader):
                 party["occupation"], amount, day, 0,
             ))  # fmt: skip
             return
-        if kind == "expense" and not is_committee(party["name"], party["type"]):
+        if kind == "expense" and not is_committee(party["name"], party["type"], description):
             self.skipped_expenses += 1
             return
         if kind == "expense" and not party["name"]:
@@ -544,7 +551,7 @@ class LegacyReader(Reader):
             ))]  # fmt: skip
         payee, description = row["EXPNAME"] or None, row["EXPDESC"] or None
         independent = bool(description and INDEPENDENT_EXPENDITURE.search(description))
-        if not independent and not is_committee(payee):
+        if not independent and not is_committee(payee, description=description):
             self.skipped_expenses += 1
             return []
         amount = money(row["EXPAMT"], "EXPAMT")
