@@ -310,7 +310,8 @@ def carto_kind(row):
     kind = str(row.get("transaction_type") or "").lower()
     doc = str(row.get("report_doc_type_detail") or row.get("report_doc_type") or "").lower()
     supertype = str(row.get("transaction_supertype") or "").lower()
-    marks = " ".join((kind, doc, str(row.get("description_type") or ""), str(row.get("report_type") or "")))
+    marks = " ".join(str(row.get(name) or "") for name in ("transaction_type", "report_doc_type",
+                                                           "report_doc_type_detail", "description_type"))  # fmt: skip
     if INDEPENDENT_EXPENDITURE.search(marks):
         return "ie", None
     if "in-kind" in kind or "in kind" in kind or "schedule ii " in doc or "schedule ii-" in doc:
