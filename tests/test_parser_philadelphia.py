@@ -135,7 +135,8 @@ def test_a_transactions_csv_written_from_the_real_rows_reads_as_the_json_does():
 
 def test_an_independent_expenditure_names_its_target_and_side():
     row = dict(real_rows(EXPENDITURES)[3], report_year=2021, transaction_date="2021-04-26T04:00:00Z",
-               report_doc_type="Independent Expenditures", transaction_description="Mailer opposing Larry Krasner")  # fmt: skip
+               report_doc_type="Independent Expenditures",
+               transaction_description="Mailer opposing Larry Krasner")  # fmt: skip
     tables, rejects = carto(carto_json_rows({"rows": [row]}), WATCHLIST)
     assert rejects == []
     (ie,) = tables["independent_expenditures"]
@@ -163,8 +164,10 @@ def test_a_candidate_committee_is_linked_by_its_candidate_fields():
     [
         ("transaction_amount", "NaN", "row 1: transaction_amount is not a finite number: 'NaN'"),
         ("transaction_amount", "1e308", "row 1: transaction_amount is written with an exponent: '1e308'"),
-        ("transaction_date", "2099-13-45T04:00:00Z", "row 1: transaction_date is not a real date: '2099-13-45T04:00:00Z'"),
-        ("transaction_type", "Balance Forward", "row 1: transaction_type 'Balance Forward' is not one this reader knows"),
+        ("transaction_date", "2099-13-45T04:00:00Z",
+         "row 1: transaction_date is not a real date: '2099-13-45T04:00:00Z'"),
+        ("transaction_type", "Balance Forward",
+         "row 1: transaction_type 'Balance Forward' is not one this reader knows"),
     ],
 )  # fmt: skip
 def test_an_unreadable_carto_row_is_rejected_with_its_reason(field, raw, reason):
