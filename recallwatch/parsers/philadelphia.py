@@ -112,7 +112,7 @@ IE_FIELDS = (
     "id", "filing_id", "committee_id", "source", "tran_id", "form", "campaign_id", "position", "side", "linked_by",
     "target_name", "amount", "date", "description", "payee", "memo",
 )  # fmt: skip
-ITEM_TYPES = {"contribution": "contributions", "made": "contributions_made", "ie": "independent_expenditures"}
+ITEM_TYPES = {"contribution": "contributions", "expense": "contributions_made", "ie": "independent_expenditures"}
 
 # A payee that is a political committee: by its type, or by how committees are named
 COMMITTEE_TYPE = re.compile(r"\b(pac|committee|candidate|party|political)\b", re.IGNORECASE)
@@ -270,17 +270,17 @@ class Reader:
 
 
 def carto_json_rows(data):
-    """(row number, row) of a Carto SQL JSON answer."""
+    """(where, row) of a Carto SQL JSON answer: where = "row N" (from 1)."""
     rows = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(rows, list):
         raise ValueError("not a Carto SQL answer: no rows list")
     for number, row in enumerate(rows, 1):
-        yield number, row if isinstance(row, dict) else Rejected(f"row {number}: not an object", str(row))
+        yield f"row {number}", row if isinstance(row, dict) else Rejected(f"row {number}: not an object", str(row))
 
 
 def carto_csv_rows(stream):
-    """(line number, row) of a Carto CSV export, streamed from a binary stream; a row whose field
-    count is not the header's is a Rejected."""
+    """(where, row) of a Carto CSV export, streamed from a binary stream: where = "line N" (the
+    header is line 1). A row whose field count is not the header's is a Rejected."""
     reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline=""))
     header = next(reader, None)
     if not header:
@@ -289,10 +289,10 @@ def carto_csv_rows(stream):
     width = len(names)
     for values in reader:
         if len(values) == width:
-            yield reader.line_num, dict(zip(names, values, strict=True))
+            yield f"line {reader.line_num}", dict(zip(names, values, strict=True))
         elif any(value.strip() for value in values):
             reason = f"line {reader.line_num}: {len(values)} fields, the header has {width}"
-            yield reader.line_num, Rejected(reason, ",".join(values), "contributions")
+            yield f"line {reader.line_num}", Rejected(reason, ",".join(values), "contributions")
 
 
 def carto_form(row):
@@ -332,7 +332,7 @@ class CartoReader(Reader):
 
     def read(self, rows):
         prefix = None
-        for number, row in rows:
+        for where, row in rows:
             if isinstance(row, Rejected):
                 yield row
                 continue
@@ -344,7 +344,7 @@ class CartoReader(Reader):
             try:
                 yield from self.read_row(row, prefix, kind, schedule)
             except ValueError as problem:  # RowProblem, BadValue
-                yield Rejected(f"row {number}: {problem}", row, ITEM_TYPES.get(kind, "contributions"))
+                yield Rejected(f"{where}: {problem}", row, ITEM_TYPES.get(kind, "contributions"))
         yield from self.committee_batches()
         yield from self.batches.drain()
 
@@ -358,18 +358,21 @@ class CartoReader(Reader):
         filing, problems = self.filing(row, filer, form)
         for problem in problems:
             yield Rejected(problem, {"report_id": row.get("report_id"), "filer_id": filer}, "filings")
+        party = {
+            name: text(row.get(f"{prefix}{name}"))
+            for name in ("name", "type", "city", "state", "zip", "occupation", "employer_name")
+        }
+        party["filer_id"] = cell_text(row.get(f"{prefix}filer_id"))
+        description = text(row.get("transaction_description"))
+        if kind == "expense" and not is_committee(party["name"], party["type"], description):
+            self.skipped_expenses += 1  # spending that is not money given: not stored, not read
+            return
         amount = money(row.get("transaction_amount"), "transaction_amount")
         if amount is None:
             raise RowProblem("no transaction_amount")
         day = date_value(row.get("transaction_date"), "transaction_date", local_tz=ZONE)
-        party = {
-            name: text(row.get(f"{prefix}{name}"))
-            for name in ("name", "type", "city", "state", "zip", "occupation", "employer_name", "filer_id")
-        }
-        party["filer_id"] = cell_text(row.get(f"{prefix}filer_id"))
         tran = cell_text(row.get("transaction_id"))
         row_id = f"{SOURCE}:carto:{tran}" if tran else f"{filing}:{stable_id(*sorted(map(str, row.items())))}"
-        description = text(row.get("transaction_description"))
         if kind == "contribution":
             if not party["name"]:
                 raise RowProblem(f"no {prefix}name")
@@ -379,9 +382,6 @@ class CartoReader(Reader):
                 entity_code(party["type"]), party["city"], party["state"], party["zip"], party["employer_name"],
                 party["occupation"], amount, day, 0,
             ))  # fmt: skip
-            return
-        if kind == "expense" and not is_committee(party["name"], party["type"], description):
-            self.skipped_expenses += 1
             return
         if kind == "expense" and not party["name"]:
             raise RowProblem(f"no {prefix}name")
