@@ -286,6 +286,8 @@ def carto_csv_rows(stream):
     if not header:
         raise ValueError("not a Carto campfin table: no header row")
     names = [name.strip().lstrip("\ufeff").lower() for name in header]
+    if not {"filer_id", "transaction_amount"} <= set(names) or not any(f"{p}name" in names for p in PARTY_PREFIXES):
+        raise ValueError("not a Carto campfin table: no filer_id, transaction_amount or *_name column")
     width = len(names)
     for values in reader:
         if len(values) == width:
