@@ -169,3 +169,38 @@ def test_a_carto_json_answer(carto_json):
         "2026-01-01", "2026-03-30", "2026-04-07", 1,
     )  # fmt: skip
     assert carto_json.last_run("filings_philadelphia")["status"] == "ok"
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory):
+    """The configured run, replayed from the snapshot (tools/build_snapshot_philadelphia.py)."""
+    result = crawl("filings_philadelphia", tmp_path_factory.mktemp("snapshot"))
+    assert result.returncode == 0, result.output
+    return result
+
+
+def test_the_snapshot_gives_both_krasner_primaries_their_committees(snapshot):
+    totals = {
+        row["committee"]: (row["campaign_id"], row["position"], row["itemized_total"])
+        for row in snapshot.db.query("select * from committee_totals")
+    }
+    assert totals == {
+        # 200 + 2,900 + 10,000 + 800 (in kind)
+        "Krasner for District Attorney 2017 (sample data)": ("krasner-primary-2017", "support", 13900.0),
+        "Friends of Joe Khan (sample data)": ("krasner-primary-2017", "oppose", 1500.0 + 400.0),
+        # 250 + 1,000 + 5,000 + 500 + 1,200 (in kind) + 2,900 + 100: the 2,900 of the 24-hour report
+        # counts once, on the post-primary report that lists it again
+        "Krasner for District Attorney 2021 (sample data)": ("krasner-primary-2021", "support", 10950.0),
+        "Vega for District Attorney (sample data)": ("krasner-primary-2021", "oppose", 2900.0 + 750.0 + 3000.0),
+        "Imaginary Retired Officers PAC (sample data)": (None, None, 250000.0 + 1000.0),
+    }
+    late = snapshot.db.execute("select counted, not_counted_reason from contributions where schedule = 'LATE'")
+    assert late.fetchall() == [
+        (0, "24-hour report, listed again on the campaign finance report philadelphia:carto:21104 that covers its date")
+    ]
+    ie = snapshot.db.execute(
+        "select target_name, campaign_id, position, side, amount, current from independent_expenditures"
+    ).fetchall()
+    assert ie == [("Larry Krasner", "krasner-primary-2021", "oppose", "against", 180000.0, 1)]
+    made = snapshot.db.execute("select recipient_name, amount from contributions_made").fetchall()
+    assert made == [("Vega for District Attorney (sample data)", 5000.0)]  # office supplies are not stored
