@@ -204,3 +204,13 @@ def test_the_snapshot_gives_both_krasner_primaries_their_committees(snapshot):
     assert ie == [("Larry Krasner", "krasner-primary-2021", "oppose", "against", 180000.0, 1)]
     made = snapshot.db.execute("select recipient_name, amount from contributions_made").fetchall()
     assert made == [("Vega for District Attorney (sample data)", 5000.0)]  # office supplies are not stored
+
+
+def test_a_zip_of_the_legacy_folders_reads_as_the_folder(legacy, tmp_path):
+    archive = shutil.make_archive(str(tmp_path / "records_ftp_2011_cycle6"), "zip", LEGACY.parent, LEGACY.name)
+    zipped = crawl("filings_philadelphia", tmp_path, f"url={file_url(archive)}")
+    assert zipped.returncode == 0, zipped.output
+    for table in ("committees", "filings", "contributions", "contributions_made"):
+        query = f"select id from {table} order by id"
+        assert zipped.db.execute(query).fetchall() == legacy.db.execute(query).fetchall(), table
+    assert zipped.db["rejects"].count == 0

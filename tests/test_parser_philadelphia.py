@@ -273,3 +273,17 @@ def test_items_are_the_projects_items():
     tables, _ = carto(carto_json_rows(json.loads(EXPENDITURES.read_bytes())))
     assert ContributionMade.table in tables and Filing.table in tables
     assert Contribution.table == "contributions" and IndependentExpenditure.table == "independent_expenditures"
+
+
+def test_a_legacy_expense_described_as_an_independent_expenditure():
+    comcast = dict(legacy_files()["Comcast Corporation Political Action Committee - USA/20111206"])
+    outman = comcast["expense"].split(b"\n")[0]
+    ie = outman.replace(b'"20111025",-125,"2012 Primary Contribution"',
+                        b'"20170502",15000,"Independent expenditure: TV ad against Larry Krasner"')  # fmt: skip
+    comcast["expense"] = ie + b"\n"
+    tables, rejects = legacy({"Comcast Corporation Political Action Committee - USA/20111206": comcast}, WATCHLIST)
+    assert rejects == [] and "contributions_made" not in tables
+    (spent,) = tables["independent_expenditures"]
+    assert (spent["target_name"], spent["campaign_id"], spent["position"], spent["amount"], spent["payee"]) == (
+        "Larry Krasner", "krasner-primary-2017", "oppose", 15000.0, "Rick Outman for State Representative",
+    )  # fmt: skip
