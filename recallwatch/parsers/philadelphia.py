@@ -161,10 +161,6 @@ def is_committee(name, kind=None, description=None):
     )
 
 
-def no_link(*args, **kwargs):
-    return CampaignLink()
-
-
 class Batches:
     """Rows gathered per item class into RecordBatches of `size` rows."""
 
@@ -178,15 +174,8 @@ class Batches:
         rows.append(row)
         return [self.take(item_class)] if len(rows) >= self.size else []
 
-    def once(self, item_class, fields, row):
-        """Add a row whose id (row[0]) was not added before."""
-        if (item_class, row[0]) in self.seen:
-            return []
-        self.seen.add((item_class, row[0]))
-        return self.add(item_class, fields, row)
-
     def note_once(self, item_class, fields, row):
-        """As `once`, kept until `drain` (filings: few, and read on the way)."""
+        """Add a row whose id (row[0]) was not added before, kept until `drain` (filings: few)."""
         if (item_class, row[0]) not in self.seen:
             self.seen.add((item_class, row[0]))
             self.pending.setdefault(item_class, (fields, []))[1].append(row)
@@ -250,7 +239,7 @@ class Reader:
         return None
 
     def money_out(self, kind, ids, payee, amount, day, description, recipient_id=None):
-        """The row of an expenditure that is stored: ("ie" | "made", fields, row), or None.
+        """(item class, fields, row) of an expenditure that is stored, kind "ie" or "made".
         ids: (row id, filing id, committee id, transaction id)."""
         row_id, filing, committee, tran = ids
         if kind == "ie":
@@ -515,7 +504,7 @@ class LegacyReader(Reader):
         cycle_code = cycle.lstrip("0") or cycle
         form = "24H" if cycle_code in ("10", "11", "12") else "CFR"
         filing = f"{report_key(filer_id, year, cycle)}:{folder.rstrip('/').rsplit('/', 1)[-1]}"
-        yield from self.batches.once(Filing, FILING_FIELDS, (
+        self.batches.note_once(Filing, FILING_FIELDS, (
             filing, committee_id(filer_id), SOURCE, report_key(filer_id, year, cycle), form, None, None,
             filer["submitted"], amendment, self.source_url, folder, filer_id,
         ))  # fmt: skip
