@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.crawl import crawl, file_url
-from tests.test_parser_philadelphia import CONTRIBUTIONS, EXPENDITURES, real_rows, transactions_csv
+from tests.test_parser_philadelphia import CONTRIBUTIONS, EXPENDITURES, LEGACY, real_rows, transactions_csv
 
 TODAY = date.today()
 TOMORROW = (TODAY + timedelta(days=1)).isoformat()
@@ -105,4 +105,44 @@ def test_no_infinite_number_or_impossible_date_reaches_any_table(hostile):
                 if table != "rejects" and isinstance(value, str):  # rejects keep the raw rows
                     assert not any(raw in value for raw in HOSTILE), (table, column.name, value)
     assert checked > 10
+    assert db.execute("select count(*) from filings where filed > ?", [TOMORROW]).fetchone()[0] == 0
+
+
+@pytest.fixture(scope="module")
+def hostile_legacy(tmp_path_factory):
+    """Blarney Pac's real filing set (tests/fixtures/.../legacy) with hostile values added, in a
+    folder named by an impossible date."""
+    folder = tmp_path_factory.mktemp("hostile_legacy")
+    real = LEGACY / "Blarney Pac" / "20111205"
+    impossible = folder / "records" / "Blarney Pac" / "20991345"
+    impossible.mkdir(parents=True)
+    for path in real.iterdir():
+        (impossible / path.name).write_bytes(path.read_bytes())
+    first = (real / "contrib.txt").read_bytes().split(b"\n")[0]
+    rows = [
+        first.replace(b'"20111101",1000', b'"20111101",Infinity'),
+        first.replace(b'"20111101",1000', b'"20111101",1e308'),
+        first.replace(b'"20111101",1000', b'"20991345",1000'),
+        first.replace(b'"20111101",1000', b'"20111101",(40.00)'),
+        first.replace(b'"20111101",1000,"",,', b'"20111101",1000,"20111102",NaN,'),
+    ]
+    (impossible / "contrib.txt").write_bytes(b"\n".join(rows) + b"\n")
+    result = crawl("filings_philadelphia", folder, f"url={file_url(folder / 'records')}")
+    assert result.returncode == 0, result.output
+    return result
+
+
+def test_hostile_values_in_a_legacy_filing_set(hostile_legacy):
+    db = hostile_legacy.db
+    contrib = "Blarney Pac/20991345/contrib.txt"
+    assert sorted(row["reason"] for row in db["rejects"].rows) == [
+        f"{contrib} line 1: CONTAMT1 is not a finite number: 'Infinity'",
+        f"{contrib} line 2: CONTAMT1 is written with an exponent: '1e308'",
+        f"{contrib} line 3: CONTDATE1 is not a real date: '20991345'",
+        f"{contrib} line 5: CONTAMT2 is not a finite number: 'NaN'",
+        f"Blarney Pac/20991345: submitted (the folder's date) is not a real date: '20991345'; {STORED_WITHOUT}",
+    ]
+    assert db.execute("select amount, date from contributions").fetchall() == [(-40.0, "2011-11-01")]
+    filing = db["filings"].get("philadelphia:2005088:2011:6:20991345")
+    assert (filing["filed"], filing["amendment"]) == (None, 1)  # an amendment (AMMEND "Y") without its original
     assert db.execute("select count(*) from filings where filed > ?", [TOMORROW]).fetchone()[0] == 0

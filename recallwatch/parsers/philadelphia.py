@@ -59,7 +59,6 @@ from recallwatch.core.watchlist import CampaignLink
 from recallwatch.parsers import pa_layout
 from recallwatch.parsers.calaccess import decode
 from recallwatch.parsers.values import (
-    BadValue,
     cell_text,
     date_value,
     filed_date,
@@ -444,13 +443,11 @@ def legacy_values(kind, values):
     return {name: value.strip() for name, value in zip(columns, values, strict=True)}
 
 
-def folder_date(folder):
-    """'Blarney Pac/20111205' -> '2011-12-05' (None when the folder is not named by a date)."""
+def folder_date(folder, unread):
+    """'Blarney Pac/20111205' -> '2011-12-05': the date the set was submitted, or None (its
+    BadValue in `unread`) when the folder is not named by a real date."""
     last = folder.rstrip("/").rsplit("/", 1)[-1]
-    try:
-        return filed_date(last, "submitted") if re.fullmatch(r"\d{8}", last) else None
-    except BadValue:
-        return None
+    return read_or_none(filed_date, last, "submitted (the folder's date)", unread)
 
 
 class LegacyReader(Reader):
@@ -480,7 +477,8 @@ class LegacyReader(Reader):
             raise RowProblem(f"AMMEND is not Y or N: {filer['AMMEND']!r}")
         if not filer["FILERID"] or not re.fullmatch(r"\d{4}", filer["EYEAR"]) or not filer["CYCLE"]:
             raise RowProblem(f"no filer id, election year or cycle: {rows[0][1][:3]!r}")
-        filer["submitted"] = folder_date(folder)
+        filer["unread"] = []
+        filer["submitted"] = folder_date(folder, filer["unread"])
         return filer
 
     @staticmethod
@@ -504,6 +502,8 @@ class LegacyReader(Reader):
         cycle_code = cycle.lstrip("0") or cycle
         form = "24H" if cycle_code in ("10", "11", "12") else "CFR"
         filing = f"{report_key(filer_id, year, cycle)}:{folder.rstrip('/').rsplit('/', 1)[-1]}"
+        for problem in filer["unread"]:
+            yield Rejected(stored_without(f"{folder}", problem), {"folder": folder}, "filings")
         self.batches.note_once(Filing, FILING_FIELDS, (
             filing, committee_id(filer_id), SOURCE, report_key(filer_id, year, cycle), form, None, None,
             filer["submitted"], amendment, self.source_url, folder, filer_id,
