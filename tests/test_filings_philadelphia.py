@@ -7,6 +7,7 @@
 """
 
 import shutil
+from datetime import date, timedelta
 
 import pytest
 
@@ -23,6 +24,11 @@ AMENDED = {
     "Comm. to Elect Wali Diop Rahman/20111208": "2011026",
     "SQUILLA FOR COUNCIL/20111207": "1776312",
 }
+
+
+def week_before(day):
+    """'20111205' -> '20111128'."""
+    return (date.fromisoformat(f"{day[:4]}-{day[4:6]}-{day[6:]}") - timedelta(days=7)).strftime("%Y%m%d")
 
 
 def counted_by_filer(db):
@@ -51,7 +57,7 @@ def amended(tmp_path_factory):
     for amendment in AMENDED:
         filer, day = amendment.split("/")
         shutil.copytree(LEGACY / amendment, root / amendment)
-        original = root / filer / str(int(day) - 7)
+        original = root / filer / week_before(day)
         shutil.copytree(LEGACY / amendment, original)
         filer_txt = original / "filer.txt"
         filer_txt.chmod(0o644)
@@ -136,7 +142,7 @@ def test_each_amended_filing_is_the_one_that_counts(amended):
     for folder, filer_id in AMENDED.items():
         filer, day = folder.split("/")
         latest = filings[f"philadelphia:{filer_id}:2011:6:{day}"]
-        original = filings[f"philadelphia:{filer_id}:2011:6:{int(day) - 7}"]
+        original = filings[f"philadelphia:{filer_id}:2011:6:{week_before(day)}"]
         assert (latest["amendment"], latest["current"]) == (1, 1), folder
         assert (original["amendment"], original["current"], original["superseded_by"]) == (0, 0, latest["id"])
     # Counted once, from the amendment: Blarney Pac 1,000 + 10,000 + 20,000; Friends of Joe Duda's 18
