@@ -161,3 +161,30 @@ def test_no_other_module_defines_its_own_money_or_date_reader():
             if isinstance(node, ast.FunctionDef) and node.name in readers:
                 found.append(f"{path.relative_to(REPO)}:{node.name}")
     assert found == []
+
+
+def test_compact_dates_of_the_pennsylvania_e_filing_files():
+    assert date_value("20111025") == "2011-10-25"  # Philadelphia 2011 contrib.txt, CONTDATE1
+    with pytest.raises(BadValue, match="date is not a real date: '20111345'"):
+        date_value("20111345")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-03-30T04:00:00Z", "2026-03-30"),  # Carto JSON: local midnight in EDT
+        ("2026-01-01T05:00:00Z", "2026-01-01"),  # ... and in EST
+        ("2021-05-18T02:00:00Z", "2021-05-17"),  # 10 pm in Philadelphia the evening before
+        ("2021-05-18 04:00:00+00", "2021-05-18"),  # a CSV export's way of writing it
+        ("2021/05/18 04:00:00+00", "2021-05-18"),
+        ("2021-05-18", "2021-05-18"),  # no time: the date as written
+    ],
+)
+def test_moments_with_an_offset_are_dated_in_the_filers_zone(value, expected):
+    assert date_value(value, local_tz="America/New_York") == expected
+
+
+def test_an_impossible_moment_is_refused_in_any_zone():
+    with pytest.raises(BadValue, match="transaction_date is not a real date: '2099-13-45T04:00:00Z'"):
+        date_value("2099-13-45T04:00:00Z", "transaction_date", local_tz="America/New_York")
+    assert filed_date("2026-03-31T11:15:44Z", local_tz="America/New_York", today=date(2026, 4, 25)) == "2026-03-31"

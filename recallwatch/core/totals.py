@@ -190,6 +190,26 @@ def mark_current_contributions(db, source):
     )
 
 
+def mark_current_money_out(db, source):
+    """Rule 1 for money paid out: contributions_made.current and independent_expenditures.current
+    follow their filing (latest amendment)."""
+    changed = 0
+    for table in ("contributions_made", "independent_expenditures"):
+        if not db[table].exists():
+            continue
+        changed += _changed_rows(
+            db,
+            f"""
+            UPDATE {table} SET current = filings.current
+            FROM filings
+            WHERE filings.id = {table}.filing_id AND {table}.source = :source
+              AND {table}.current IS NOT filings.current
+            """,
+            {"source": source},
+        )
+    return changed
+
+
 def mark_counted_rows(db, source):
     """Rule 2 for every row of the source but late reports (their rule is `mark_late_reports`):
     memo entries, loans and miscellaneous increases are not counted; other money received is.
@@ -269,6 +289,7 @@ def ensure_filer_committees(db, source):
 RULES = (
     mark_current_filings,
     mark_current_contributions,
+    mark_current_money_out,
     mark_counted_rows,
     mark_late_reports,
     ensure_filer_committees,
@@ -280,3 +301,7 @@ def apply_totals_rules(db, source):
     Returns how many rows each rule changed (for the log)."""
     with db.atomic():
         return {rule.__name__: rule(db, source) for rule in RULES}
+
+
+# Each source's own rules, registered in SOURCE_RULES (imported last: they use SourceRules)
+from recallwatch.core import rules_philadelphia  # noqa: E402, F401

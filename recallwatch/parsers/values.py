@@ -37,6 +37,11 @@ FILED_LEAD = timedelta(days=1)  # a filed date may be "tomorrow" where the filer
 EXCEL_EPOCH = date(1899, 12, 30)
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]\d)")
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:$|\s)")  # CAL-ACCESS: "2/3/2000 12:00:00 AM"
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # Pennsylvania / Philadelphia e-filing: "20111025"
+# A moment with its offset: "2021-05-18T04:00:00Z" (Carto JSON), "2021-05-18 04:00:00+00" (CSV)
+ZONED_MOMENT = re.compile(
+    r"^(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}(?::?\d{2})?)$"
+)
 PLAIN_AMOUNT = re.compile(r"^(?:\d+\.?\d*|\.\d+)$")
 THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 CURRENCY = "$\u00a0 "  # dollar sign, and spaces between it and the figure ("$ 1,000.00")
@@ -133,14 +138,16 @@ def _bounded(amount, field, raw):
 # --- dates -------------------------------------------------------------------------------------
 
 
-def date_value(raw, field="date", earliest=EARLIEST, latest=LATEST, excel_serials=False):
+def date_value(raw, field="date", earliest=EARLIEST, latest=LATEST, excel_serials=False, local_tz=None):
     """An ISO date ('2022-03-01') from a cell or field, or None for a blank.
 
     Reads a date or datetime, text as ISO ('2022-03-01', '2022-03-01T00:00:00.000', with or without
-    an offset) or US ('3/1/2022', '3/1/2022 12:00:00 AM'), written dates through dateparser
-    ('March 1, 2022'), and Excel serial numbers where the source is a spreadsheet
-    (`excel_serials`). Anything that is not a real date between `earliest` and `latest` is a
-    BadValue."""
+    an offset), compact ('20220301') or US ('3/1/2022', '3/1/2022 12:00:00 AM'), written dates
+    through dateparser ('March 1, 2022'), and Excel serial numbers where the source is a
+    spreadsheet (`excel_serials`). With `local_tz` (a zone name), a moment written with its offset
+    ('2022-03-01T05:00:00Z') is the date it was in that zone ('2022-03-01' in America/New_York,
+    where '2022-03-01T02:00:00Z' is still February 28th). Anything that is not a real date
+    between `earliest` and `latest` is a BadValue."""
     if raw is None:
         return None
     if isinstance(raw, datetime):
@@ -157,7 +164,7 @@ def date_value(raw, field="date", earliest=EARLIEST, latest=LATEST, excel_serial
         text = str(raw).strip()
         if not text:
             return None
-        day = _text_date(text)
+        day = _zoned_date(text, local_tz) if local_tz else _text_date(text)
         if day is None:
             raise BadValue(field, "is not a real date", raw)
     if not earliest <= day <= latest:
@@ -165,10 +172,28 @@ def date_value(raw, field="date", earliest=EARLIEST, latest=LATEST, excel_serial
     return day.isoformat()
 
 
-def filed_date(raw, field="filed", today=None):
+def filed_date(raw, field="filed", today=None, local_tz=None):
     """The date a report was filed: a real date from 1970 to tomorrow (see `date_value`)."""
     today = today or date.today()
-    return date_value(raw, field, earliest=EARLIEST_FILED, latest=today + FILED_LEAD, excel_serials=True)
+    return date_value(
+        raw, field, earliest=EARLIEST_FILED, latest=today + FILED_LEAD, excel_serials=True, local_tz=local_tz
+    )
+
+
+@lru_cache(maxsize=65536)
+def _zoned_date(text, tz_name):
+    """The date in zone tz_name of a moment written with its offset, else `_text_date(text)`."""
+    match = ZONED_MOMENT.match(text)
+    if not match:
+        return _text_date(text)
+    year, month, day, clock, offset = match.groups()
+    if offset != "Z" and len(offset) == 3:
+        offset += ":00"  # "+00" -> "+00:00"
+    try:
+        moment = datetime.fromisoformat(f"{year}-{month}-{day}T{clock}{offset}")
+    except ValueError:
+        return None
+    return local_date(moment, tz_name)
 
 
 def cell_date(raw, field="date"):
@@ -185,7 +210,7 @@ def _excel_serial(number, field):
 @lru_cache(maxsize=65536)
 def _text_date(text):
     """The date a text writes, or None when it is not a real one (cached: exports repeat dates)."""
-    match = ISO_DATE.match(text)
+    match = ISO_DATE.match(text) or COMPACT_DATE.match(text)
     if match:
         year, month, day = (int(part) for part in match.groups())
     else:
