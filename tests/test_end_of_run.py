@@ -23,6 +23,7 @@ ORDER = [
     "close_warc_archive",
     "mark_current_filings",
     "mark_current_contributions",
+    "mark_current_money_out",
     "mark_counted_rows",
     "mark_late_reports",
     "ensure_filer_committees",

@@ -190,6 +190,26 @@ def mark_current_contributions(db, source):
     )
 
 
+def mark_current_money_out(db, source):
+    """Rule 1 for money paid out: contributions_made and independent_expenditures rows follow
+    their filing's `current` (only the latest amendment's rows count). Returns the rows changed."""
+    changed = 0
+    for table in ("contributions_made", "independent_expenditures"):
+        if not db[table].exists():
+            continue
+        changed += _changed_rows(
+            db,
+            f"""
+            UPDATE {table} SET current = filings.current
+            FROM filings
+            WHERE filings.id = {table}.filing_id AND {table}.source = :source
+              AND {table}.current IS NOT filings.current
+            """,
+            {"source": source},
+        )
+    return changed
+
+
 def mark_counted_rows(db, source):
     """Rule 2 for every row of the source but late reports (their rule is `mark_late_reports`):
     memo entries, loans and miscellaneous increases are not counted; other money received is.
@@ -197,11 +217,12 @@ def mark_counted_rows(db, source):
     earlier (at parse time, or by an older rule) can never disagree with it."""
     rules = rules_for(source)
     counted, reason = _counted_case_sql(rules)
+    # (NOT IN an empty list would be NOT IN (NULL): never true)
+    late = f"schedule NOT IN ({_sql_list(rules.late_report_schedules)})" if rules.late_report_schedules else "1"
     return _changed_rows(
         db,
         f"UPDATE contributions SET counted = {counted}, not_counted_reason = {reason} "
-        f"WHERE source = :source AND (schedule IS NULL OR schedule NOT IN ({_sql_list(rules.late_report_schedules)}) "
-        "OR memo = 1) "
+        f"WHERE source = :source AND (schedule IS NULL OR {late} OR memo = 1) "
         f"AND (counted IS NOT {counted} OR not_counted_reason IS NOT {reason})",
         {"source": source},
     )
@@ -269,6 +290,7 @@ def ensure_filer_committees(db, source):
 RULES = (
     mark_current_filings,
     mark_current_contributions,
+    mark_current_money_out,
     mark_counted_rows,
     mark_late_reports,
     ensure_filer_committees,
@@ -280,3 +302,7 @@ def apply_totals_rules(db, source):
     Returns how many rows each rule changed (for the log)."""
     with db.atomic():
         return {rule.__name__: rule(db, source) for rule in RULES}
+
+
+# Each source's rules, registered in SOURCE_RULES by its own module (imported last: it imports this one)
+from recallwatch.core import rules_pennsylvania  # noqa: E402, F401

@@ -37,6 +37,7 @@ FILED_LEAD = timedelta(days=1)  # a filed date may be "tomorrow" where the filer
 EXCEL_EPOCH = date(1899, 12, 30)
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]\d)")
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:$|\s)")  # CAL-ACCESS: "2/3/2000 12:00:00 AM"
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # Pennsylvania DOS: "20250703"
 PLAIN_AMOUNT = re.compile(r"^(?:\d+\.?\d*|\.\d+)$")
 THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 CURRENCY = "$\u00a0 "  # dollar sign, and spaces between it and the figure ("$ 1,000.00")
@@ -137,9 +138,9 @@ def date_value(raw, field="date", earliest=EARLIEST, latest=LATEST, excel_serial
     """An ISO date ('2022-03-01') from a cell or field, or None for a blank.
 
     Reads a date or datetime, text as ISO ('2022-03-01', '2022-03-01T00:00:00.000', with or without
-    an offset) or US ('3/1/2022', '3/1/2022 12:00:00 AM'), written dates through dateparser
-    ('March 1, 2022'), and Excel serial numbers where the source is a spreadsheet
-    (`excel_serials`). Anything that is not a real date between `earliest` and `latest` is a
+    an offset), compact ISO ('20220301', Pennsylvania) or US ('3/1/2022', '3/1/2022 12:00:00 AM'),
+    written dates through dateparser ('March 1, 2022'), and Excel serial numbers where the source is
+    a spreadsheet (`excel_serials`). Anything that is not a real date between `earliest` and `latest` is a
     BadValue."""
     if raw is None:
         return None
@@ -185,7 +186,7 @@ def _excel_serial(number, field):
 @lru_cache(maxsize=65536)
 def _text_date(text):
     """The date a text writes, or None when it is not a real one (cached: exports repeat dates)."""
-    match = ISO_DATE.match(text)
+    match = ISO_DATE.match(text) or COMPACT_DATE.match(text)
     if match:
         year, month, day = (int(part) for part in match.groups())
     else:
@@ -365,3 +366,20 @@ def is_memo(value):
         return int(value)
     written = text(value)
     return 1 if written and written.upper() in ("X", "TRUE", "Y") else 0
+
+
+def zip_code(raw):
+    """A ZIP code as filed, tidied: outer spaces and a dangling dash dropped ('19047-' -> '19047',
+    ' 19145' -> '19145'), nine digits written as ZIP+4 ('913201730' -> '91320-1730'); None for a
+    blank. Anything else is kept as written (a foreign postcode)."""
+    written = (raw or "").strip().rstrip("-").strip()
+    if len(written) == 9 and written.isdigit():
+        return f"{written[:5]}-{written[5:]}"
+    return written or None
+
+
+def one_line(raw):
+    """Text with every run of whitespace (line breaks inside a quoted field, the spaces a name is
+    padded with) made one space; None for a blank."""
+    written = " ".join((raw or "").split())
+    return written or None

@@ -6,7 +6,8 @@
    the totals rules rewrite (contributions: see 9);
 3. close_warc_archive: the run's WARC file (recallwatch/runtime/provenance.py);
 4-8. the totals rules of a filings source (recallwatch/core/totals.py), in one transaction:
-   mark_current_filings (the latest amendment counts), mark_current_contributions, mark_counted_rows,
+   mark_current_filings (the latest amendment counts), mark_current_contributions,
+   mark_current_money_out (contributions made and IEs follow their filing), mark_counted_rows,
    mark_late_reports (a late report a Form 460 lists again is not counted twice),
    ensure_filer_committees; a spider that stores no filings skips them;
 9. create_deferred_rule_indexes: the deferred indexes of contributions, built once the rules have
@@ -80,6 +81,7 @@ STEPS = (
     Step("close_warc_archive", close_warc_archive),
     Step("mark_current_filings", totals_rule(totals.mark_current_filings), "totals_rules"),
     Step("mark_current_contributions", totals_rule(totals.mark_current_contributions), "totals_rules"),
+    Step("mark_current_money_out", totals_rule(totals.mark_current_money_out), "totals_rules"),
     Step("mark_counted_rows", totals_rule(totals.mark_counted_rows), "totals_rules"),
     Step("mark_late_reports", totals_rule(totals.mark_late_reports), "totals_rules"),
     Step("ensure_filer_committees", totals_rule(totals.ensure_filer_committees), "totals_rules"),
