@@ -161,8 +161,9 @@ def test_versions_of_a_report_are_ordered_by_submitted_date_then_finance_id():
 
 
 def test_a_legacy_amendment_comes_after_the_original_and_takes_the_rows():
-    original = b'1776139,2011,6,"N","N",2,"Friends of Joe Duda","PH5","51","REP","","","Philadelphia","PA","19154","51","",1,2,0'
-    amended = original.replace(b'"N","N"', b'"Y","N"')
+    # Friends of Joe Duda's real amended filer row, and the original it amends
+    amended = next(line for line in (LEGACY / "filer.txt").read_bytes().split(b"\n") if line.startswith(b"1776139,"))
+    original = amended.replace(b'"Y","N"', b'"N","N"')
     reader = FilingSetReader("file:test")
     filings = rows_of(read("filer", amended + b"\n" + original, reader), "filings")
     assert {row["id"]: row["amendment"] for row in filings} == {
