@@ -67,7 +67,10 @@ REASONS = {
     "slow": r"^download failed: .*took longer than 4\.0 seconds",
     "reset": r"^download failed: .*Connection(Lost|Done): Connection",
     "truncated": r"^download failed: ResponseDataLossError: the response was cut short",
-    "bad_gzip": r"^could not decompress the response: .*(Error -3|decompress|gzip)",
+    # Scrapy's gunzip keeps what it could decompress before the garbage: a zip may arrive cut
+    # short instead, and be rejected as not a zip (the 2021 Pennsylvania export does)
+    "bad_gzip": r"^(could not decompress the response: .*(Error -3|decompress|gzip)"
+    r"|could not parse: BadZipFile: File is not a zip file)",
     "redirect_loop": r"^redirect failed: .*max redirections reached",
     "html_instead": None,
     "empty": None,
