@@ -36,8 +36,10 @@ is read by recallwatch/parsers/values.py.
 
 import codecs
 import csv
+import hashlib
 import io
 import re
+from functools import lru_cache
 
 from recallwatch.core.batch import RecordBatch
 from recallwatch.core.ids import stable_id
@@ -101,6 +103,7 @@ class RowProblem(ValueError):
 # -- identifiers
 
 
+@lru_cache(maxsize=65536)
 def committee_id(filer_id):
     return stable_id(SOURCE, filer_id)
 
@@ -184,8 +187,23 @@ def rejected(kind, reason, raw):
     return Rejected(reason, {"file": kind, "raw": raw}, ITEM_TYPES.get(kind))
 
 
+EMPTY_SLOT = frozenset(("", "0", "0.0", "0.00"))
+
+
 def _blank(raw):
-    return not raw or not raw.strip() or raw.strip() in ("0", "0.0", "0.00")
+    return raw in EMPTY_SLOT or raw.strip() in EMPTY_SLOT
+
+
+def contrib_schedule(section, cycle):
+    """(schedule, entity code) of a contrib row: its Section ('IC'), prefixed '24H-' on a 24-hour
+    report; 'COM' when the section is the one for political committees."""
+    section = section.strip().upper()
+    if not section:
+        raise RowProblem("no Section")
+    entity = "COM" if section in pa_layout.COMMITTEE_SECTIONS else None
+    if cycle.strip() in pa_layout.TWENTY_FOUR_HOUR_CYCLES:
+        section = f"{TWENTY_FOUR_HOUR}{section}"  # listed again on the post-election report
+    return section, entity
 
 
 def _field(columns, *names):
@@ -221,6 +239,7 @@ class FilingSetReader:
         self.stats = {"rows_of_other_filers": 0, "expenses_not_contributions": 0, "empty_slots": 0,
                       "stand_in_filings": 0}  # fmt: skip
         self.stand_ins = []  # rows of StandInFiling not yet yielded
+        self._places = {}  # the key columns of a detail row as filed -> row_filing's answer
         self._occurrences = {}
         self._occurrences_of = None
 
@@ -341,6 +360,18 @@ class FilingSetReader:
         """(filing id, filer id, election day) of a detail row, or None when a scheduled run does
         not keep its filer. A filing the set's filer file does not hold (or a member file read
         alone) gets a stand-in filing from the row's own columns."""
+        finance_at = at["CAMPAIGNFINANCEID"]
+        key = (values[at["FILERID"]], values[at["EYEAR"]], values[at["CYCLE"]],
+               values[finance_at] if finance_at is not None else None)  # fmt: skip
+        known = self._places.get(key)
+        if known is not None:
+            return known
+        place = self.find_filing(values, at)
+        if place is not None:
+            self._places[key] = place
+        return place
+
+    def find_filing(self, values, at):
         filer_id = values[at["FILERID"]].strip()
         if not filer_id:
             raise RowProblem("no FILERID")
@@ -371,12 +402,13 @@ class FilingSetReader:
         self.stats["stand_in_filings"] += 1
         return filing, filer_id, day
 
-    def row_id(self, filing, kind, values, slot=""):
+    def row_id(self, filing, kind, values):
         """A key of the row's content (and its occurrence among identical rows of its filing):
-        stable when the export is regenerated in another order."""
+        stable when the export is regenerated in another order. (Identical rows are counted per
+        run of consecutive rows of one filing: the export lists a filing's rows together.)"""
         if filing != self._occurrences_of:
             self._occurrences, self._occurrences_of = {}, filing
-        digest = stable_id(*values, slot)
+        digest = hashlib.sha1("\x1f".join(values).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         seen = self._occurrences.get(digest, 0)
         self._occurrences[digest] = seen + 1
         return f"{filing}:{kind}:{digest}:{seen}"
@@ -384,39 +416,46 @@ class FilingSetReader:
     def contrib_builder(self, columns):
         at = self.columns_at(columns, "SECTION", "CONTRIBUTOR", "CITY", "STATE", "ZIPCODE", "OCCUPATION", "ENAME",
                              "CONTDATE1", "CONTAMT1", "CONTDATE2", "CONTAMT2", "CONTDATE3", "CONTAMT3")  # fmt: skip
+        # Bound once: build() runs for every row (over a million a year)
+        section_at, cycle_at, name_at = at["SECTION"], at["CYCLE"], at["CONTRIBUTOR"]
+        city_at, state_at, zip_at, employer_at, occupation_at = (
+            at[name] for name in ("CITY", "STATE", "ZIPCODE", "ENAME", "OCCUPATION")
+        )
+        slots = [(slot, at[f"CONTDATE{slot}"], at[f"CONTAMT{slot}"], f"CONTDATE{slot}", f"CONTAMT{slot}")
+                 for slot in (1, 2, 3)]  # fmt: skip
+        schedules = {}  # (Section, CYCLE) as filed -> (schedule, entity code)
+        stats, row_filing, row_id = self.stats, self.row_filing, self.row_id
 
         def build(values):
-            place = self.row_filing(values, at)
+            place = row_filing(values, at)
             if place is None:
                 return []
             filing, filer_id, _ = place
-            section = values[at["SECTION"]].strip().upper()
-            if not section:
-                raise RowProblem("no Section")
-            if values[at["CYCLE"]].strip() in pa_layout.TWENTY_FOUR_HOUR_CYCLES:
-                section = f"{TWENTY_FOUR_HOUR}{section}"  # listed again on the post-election report
-            name = one_line(values[at["CONTRIBUTOR"]])
+            schedule = schedules.get((values[section_at], values[cycle_at]))
+            if schedule is None:
+                schedule = schedules[values[section_at], values[cycle_at]] = contrib_schedule(
+                    values[section_at], values[cycle_at]
+                )
+            name = one_line(values[name_at])
             if not name:
                 raise RowProblem("no CONTRIBUTOR")
             gifts = []
-            for slot in (1, 2, 3):
-                raw_date, raw_amount = values[at[f"CONTDATE{slot}"]], values[at[f"CONTAMT{slot}"]]
+            for slot, date_at, amount_at, date_field, amount_field in slots:
+                raw_date, raw_amount = values[date_at], values[amount_at]
                 if slot > 1 and _blank(raw_date) and _blank(raw_amount):
-                    self.stats["empty_slots"] += 1
+                    stats["empty_slots"] += 1
                     continue
-                amount = money(raw_amount, f"CONTAMT{slot}")
+                amount = money(raw_amount, amount_field)
                 if amount is None:
-                    raise RowProblem(f"no CONTAMT{slot}")
-                gifts.append((slot, amount, date_value(raw_date, f"CONTDATE{slot}")))
+                    raise RowProblem(f"no {amount_field}")
+                gifts.append((slot, amount, date_value(raw_date, date_field)))
+            row = row_id(filing, "C", values)
             base = (
-                SOURCE, section, name, "COM" if section in pa_layout.COMMITTEE_SECTIONS else None,
-                one_line(values[at["CITY"]]), one_line(values[at["STATE"]]), zip_code(values[at["ZIPCODE"]]),
-                one_line(values[at["ENAME"]]), one_line(values[at["OCCUPATION"]]),
+                filing, committee_id(filer_id), SOURCE, *schedule[:1], name, schedule[1],
+                one_line(values[city_at]), one_line(values[state_at]), zip_code(values[zip_at]),
+                one_line(values[employer_at]), one_line(values[occupation_at]),
             )  # fmt: skip
-            return [
-                (self.row_id(filing, "C", values, slot), filing, committee_id(filer_id), *base, amount, day, 0)
-                for slot, amount, day in gifts
-            ]
+            return [(f"{row}:{slot}", *base, amount, day, 0) for slot, amount, day in gifts]
 
         return build
 
