@@ -287,3 +287,38 @@ def test_the_sample_rows_split_by_the_csv_module_match_the_files():
         text = (SAMPLES / f"{kind}_2025.txt").read_bytes().decode("latin-1")
         expected = len(list(csv.reader(io.StringIO(text, newline="")))) - 1
         assert len(list(file_rows(kind, io.BytesIO(text.encode("latin-1"))))) - 1 == expected == 10
+
+
+def test_a_filer_is_tied_to_the_latest_election_of_its_reports_the_watchlist_knows():
+    """Its annual report (cycle 7) is about no election: the post-primary report ties it."""
+
+    def link(filer_id, name, on_date, candidate=None, office=None):
+        known = on_date == "2021-04-01"
+        return CampaignLink("krasner-primary-2021", "support", "for", "candidate") if known else CampaignLink()
+
+    header, (amgen, *_) = lines_of("filer")
+    reports = [
+        with_values(header, amgen, CampaignfinanceID=str(433213 + number), FILERID="9990001", FILERTYPE="1",
+                    FILERNAME="Larry Krasner", OFFICE="PH2", EYEAR="2021", CYCLE=cycle)
+        for number, cycle in enumerate(("3", "7"))
+    ]  # fmt: skip
+    outputs = read("filer", file_bytes(header, reports), FilingSetReader("file:test", link=link))
+    (committee,) = rows_of(outputs, "committees")
+    assert (committee["campaign_id"], committee["side"], committee["linked_by"]) == (
+        "krasner-primary-2021", "for", "candidate")  # fmt: skip
+
+
+def test_a_per_filing_set_is_read_whole_with_its_version():
+    """Philadelphia's legacy folders (<filer>/<YYYYMMDD>/): one filing per folder, named by it."""
+    files = {f"{kind}.txt": (LEGACY / f"{kind}.txt").read_bytes() for kind in pa_layout.FILE_KINDS}
+    files["filer.txt"] = next(line for line in files["filer.txt"].split(b"\n") if line.startswith(b"1776139,"))
+    reader = FilingSetReader("file:20111207", version="20111207")
+    outputs = list(
+        reader.read_set({kind: [f"{kind}.txt"] for kind in pa_layout.FILE_KINDS}, lambda name: io.BytesIO(files[name]))
+    )
+    # the other filers' rows of the joined fixture give stand-in filings; Joe Duda's is the folder's
+    (filing,) = [row for row in rows_of(outputs, "filings") if row["filer_id"] == "1776139"]
+    assert (filing["id"], filing["filed"], filing["amendment"]) == ("pennsylvania:1776139:2011:6:20111207",
+                                                                    "2011-12-07", 1)  # fmt: skip
+    duda = [row for row in rows_of(outputs) if row["filing_id"] == filing["id"]]
+    assert len(duda) == 18 + 1  # 18 contributions; of 7 expenses, one "Cocktail Party Contribution"

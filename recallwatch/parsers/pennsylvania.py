@@ -301,31 +301,41 @@ class FilingSetReader:
             "problems": problems,
         }
 
+    def committee_link(self, filer_id, reports):
+        """(row, link) of a filer: its latest report's name, type and office, tied to the campaign
+        of the latest election one of its reports is about that the watchlist knows (an annual
+        report, dated December 31, is about no election: the year's general election is)."""
+        latest = reports[0]
+        link = CampaignLink()
+        for day in dict.fromkeys(row["day"] for row in reports):
+            candidate = latest["name"] if latest["filer_type"] == "1" else None
+            office = pa_layout.office_words(latest["office"])
+            link = self.link(filer_id, latest["name"], day, candidate=candidate, office=office)
+            if link.campaign_id:
+                break
+        return latest, link
+
     def filing_id(self, row, amendment):
         if row["finance_id"]:
             return f"{row['report_id']}:{row['finance_id']}"
         return f"{row['report_id']}:{self.version or f'v{amendment}'}"
 
     def filer_batches(self, versions, batch_rows):
-        committees = {}  # filer id -> (order key, row) of its latest report
+        reports_of = {}  # filer id -> [(order key, row)] of its reports' versions
         filings, summaries = [], []
         for report, ordered in versions.items():
             ordered.sort(key=lambda version: version[0])
             for amendment, (_, row) in enumerate(ordered):
                 day = pa_layout.election_day(row["eyear"], row["cycle"]) or row["filed"]
                 order = (day or "", row["eyear"], _number_order(row["cycle"]), amendment)
-                known = committees.get(row["filer_id"])
-                if known is None or order >= known[0]:
-                    committees[row["filer_id"]] = (order, row, day)
-                this_filing = self.filing_id(row, amendment if not self.version else int(row["amended"]))
-                row["filing"], row["day"] = this_filing, day
+                reports_of.setdefault(row["filer_id"], []).append((order, row))
                 row["amendment"] = amendment if not self.version else int(row["amended"])
+                row["filing"], row["day"] = self.filing_id(row, row["amendment"]), day
             self.latest[report] = ordered[-1][1]["filing"]
         committee_rows = []
-        for filer_id, (_, row, day) in committees.items():
-            candidate = row["name"] if row["filer_type"] == "1" else None
-            office = pa_layout.office_words(row["office"])
-            link = self.link(filer_id, row["name"], day, candidate=candidate, office=office)
+        for filer_id, reports in reports_of.items():
+            reports.sort(key=lambda report: report[0], reverse=True)
+            row, link = self.committee_link(filer_id, [row for _, row in reports])
             if self.keep_filer is not None and not self.keep_filer(filer_id, link):
                 continue
             self.kept_filers.add(filer_id)
