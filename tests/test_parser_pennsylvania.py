@@ -13,7 +13,7 @@ from recallwatch.core.batch import RecordBatch
 from recallwatch.core.items import Rejected
 from recallwatch.core.watchlist import CampaignLink
 from recallwatch.parsers import pa_layout
-from recallwatch.parsers.pennsylvania import FilingSetReader, decode, file_rows, form_type
+from recallwatch.parsers.pennsylvania import FilingSetReader, decode, fallback_codec, file_rows, form_type
 from tests.crawl import FIXTURES
 
 SAMPLES = FIXTURES / "filings_pennsylvania" / "samples_2025"
@@ -322,3 +322,12 @@ def test_a_per_filing_set_is_read_whole_with_its_version():
                                                                     "2011-12-07", 1)  # fmt: skip
     duda = [row for row in rows_of(outputs) if row["filing_id"] == filing["id"]]
     assert len(duda) == 18 + 1  # 18 contributions; of 7 expenses, one "Cocktail Party Contribution"
+
+
+def test_the_code_page_rule_follows_the_2025_encoding_check():
+    """The members that are not UTF-8 (contrib, expense) are the ones read in cp437; the others
+    are UTF-8, which every file is read as first."""
+    lines = (FIXTURES / "filings_pennsylvania" / "encoding_check_2025.tsv").read_text().splitlines()[1:]
+    not_utf8 = {pa_layout.file_kind(line.split("\t")[0]) for line in lines if line.split("\t")[1] == "no"}
+    assert not_utf8 == {"contrib", "expense"}
+    assert {kind for kind in pa_layout.FILE_KINDS if fallback_codec(kind, True) == "cp437"} == not_utf8
