@@ -14,6 +14,9 @@
   periodic report covers its date cannot apply: their rows (schedule "24H-<section>") are stored
   and never counted, so they are not counted twice. Until the post-election report is filed they
   are missing from the total; the README says so.
+- Totals come from the itemized rows: the report's summary lines (filing_summaries BEGINNING,
+  MONETARY, INKIND; form_type "PA-C<cycle>") are stored but not in views.TOTAL_RECEIVED_LINES,
+  since MONETARY is "monetary contributions and receipts": it includes the part E other receipts.
 - Only the latest version of a report counts (the generic rule: report_id = filer, election year,
   cycle; amendments ordered by SubmittedDate, then CampaignFinanceID).
 """
