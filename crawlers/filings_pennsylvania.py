@@ -90,14 +90,6 @@ class FilingsPennsylvaniaSpider(FilingsSpider):
 
         return keep
 
-    def read_files(self, reader, files, found, url):
-        """The set's files in the parser's order, each streamed."""
-        for kind in READ_ORDER:
-            if kind in found:
-                name = str(found[kind][1] or urlsplit(url).path).replace("\\", "/").rsplit("/", 1)[-1]
-                with files.open(found[kind]) as stream:
-                    yield from reader.read_file(kind, stream, name, self.batch_rows)
-
     def parse_export(self, response):
         local = response.meta.get(LOCAL_EXPORT)
         limits = ArchiveLimits.from_settings(self.settings)
@@ -111,8 +103,13 @@ class FilingsPennsylvaniaSpider(FilingsSpider):
             raise ValueError(f"no Pennsylvania campaign finance file in the document (expected {expected})")
         keep = None if self.url else self.keep_filer(self.listed_ids())
         reader = FilingSetReader(response.url, link=self.link, keep_filer=keep)
+        # each file by its name (a member's path, a file's path, or the URL's): rejects name it
+        names = {kind: str(at or urlsplit(response.url).path) for kind, (_, at) in found.items()}
+        openers = {names[kind]: found[kind] for kind in found}
+        present = {kind: [name] for kind, name in names.items()}
+        parsed = reader.read_set(present, lambda name: files.open(openers[name]), self.batch_rows)
         fetch_id = response.meta.get("fetch_id")
-        for batch in self.forward(self.read_files(reader, files, found, response.url), response):
+        for batch in self.forward(parsed, response):
             batch.fetch_id = fetch_id  # the provenance middleware stamps items, not batches
             yield batch
         for stat, value in reader.stats.items():

@@ -593,7 +593,7 @@ class FilingSetReader:
         for kind in READ_ORDER:
             for name in present.get(kind, ()):
                 with open_file(name) as stream:
-                    yield from self.read_file(kind, stream, name.rsplit("/", 1)[-1], batch_rows)
+                    yield from self.read_file(kind, stream, name.replace("\\", "/").rsplit("/", 1)[-1], batch_rows)
 
 
 def _number_order(value):
