@@ -40,13 +40,21 @@ def table_name(path):
     return match.group(1).upper() if match else None
 
 
-class ExportFiles:
-    """The tables of an export, each opened as a binary stream: a zip (path or bytes), a folder
-    of extracted tables, or one table file."""
+def calaccess_table(path):
+    """The table a file holds, when it is one this spider reads."""
+    name = table_name(path)
+    return name if name in TABLES else None
 
-    def __init__(self, location=None, body=None, url=None, limits=None):
+
+class ExportFiles:
+    """The files of an export, each opened as a binary stream: a zip (path or bytes), a folder
+    of extracted files, or one file. `name_of(path)` names a file the spider reads (None: a file
+    it does not); CAL-ACCESS tables by default, another bulk export passes its own."""
+
+    def __init__(self, location=None, body=None, url=None, limits=None, name_of=calaccess_table):
         self.location, self.body, self.url = location, body, url
         self.limits = limits or ArchiveLimits()
+        self.name_of = name_of
 
     def _zip(self):
         source = self.location if self.location else io.BytesIO(self.body)
@@ -58,20 +66,20 @@ class ExportFiles:
         return self.body[:4] == b"PK\x03\x04"
 
     def tables(self):
-        """{TABLE_NAME: opener} of the tables this spider reads."""
-        found = {}
+        """{name: opener} of the files this spider reads (`name_of`)."""
+        name_of, found = self.name_of, {}
         if self.is_zip():
             with self._zip() as archive:
                 for member in archive.namelist():
-                    if table_name(member) in TABLES:
-                        found[table_name(member)] = ("zip", member)
+                    if name_of(member):
+                        found[name_of(member)] = ("zip", member)
         elif self.location and os.path.isdir(self.location):
             for path in sorted(Path(self.location).rglob("*")):
-                if path.is_file() and table_name(path.name) in TABLES:
-                    found.setdefault(table_name(path.name), ("file", path))
+                if path.is_file() and name_of(path.name):
+                    found.setdefault(name_of(path.name), ("file", path))
         else:
-            name = table_name(self.location or urlsplit(self.url or "").path)
-            if name in TABLES:
+            name = name_of(self.location or urlsplit(self.url or "").path)
+            if name:
                 found[name] = ("file", self.location)
         return found
 
@@ -88,10 +96,10 @@ class ExportFiles:
             yield io.BytesIO(self.body)
 
 
-def manifest(path):
+def manifest(path, name_of=table_name):
     """What a local export is: its files with their size and sha256 (hashed in chunks)."""
     root = Path(path)
-    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and table_name(p.name))
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and name_of(p.name))
     entries = []
     for file in files:
         digest = hashlib.sha256()
@@ -106,7 +114,9 @@ def manifest(path):
 class LocalExportMiddleware:
     """Downloader middleware of this spider: a file:// export is not read into memory (the
     receipts table alone is gigabytes); the response is a JSON manifest of its files, and the
-    spider streams the tables from disk."""
+    spider streams the tables from disk. A subclass names other files (`name_of`)."""
+
+    name_of = staticmethod(table_name)
 
     def process_request(self, request):
         if not request.url.startswith("file://"):
@@ -114,7 +124,7 @@ class LocalExportMiddleware:
         path = unquote(urlsplit(request.url).path)
         if not os.path.exists(path):
             return None  # the file handler reports the missing file
-        body = json.dumps(manifest(path), indent=1).encode()
+        body = json.dumps(manifest(path, self.name_of), indent=1).encode()
         request.meta[LOCAL_EXPORT] = path
         return Response(
             request.url, body=body, headers={"Content-Type": "application/json"}, request=request, flags=["local"]

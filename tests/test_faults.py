@@ -54,6 +54,7 @@ FAULT_TARGETS = {
     "filings_netfile_export": r"efile_",
     "filings_calaccess": r"dbwebexport",
     "filings_philadelphia": r"phl\.carto\.com/api/v2/sql",
+    "filings_pennsylvania": r"campaign-finance-data/\d{4}\.zip",
 }
 # Columns that differ between two clean crawls: provenance and times, and which listing led to an
 # article first (its feed, its sitemap or a Google News redirect: whichever was read first; the
@@ -67,7 +68,10 @@ REASONS = {
     "slow": r"^download failed: .*took longer than 4\.0 seconds",
     "reset": r"^download failed: .*Connection(Lost|Done): Connection",
     "truncated": r"^download failed: ResponseDataLossError: the response was cut short",
-    "bad_gzip": r"^could not decompress the response: .*(Error -3|decompress|gzip)",
+    # Scrapy's gunzip keeps what it could decompress before the garbage: a zip may arrive cut
+    # short instead, and be rejected as not a zip (the 2021 Pennsylvania export does)
+    "bad_gzip": r"^(could not decompress the response: .*(Error -3|decompress|gzip)"
+    r"|could not parse: BadZipFile: File is not a zip file)",
     "redirect_loop": r"^redirect failed: .*max redirections reached",
     "html_instead": None,
     "empty": None,
@@ -75,7 +79,8 @@ REASONS = {
 # What a JSON API answer or an export zip that is something else (a page, nothing) is recorded as
 FILINGS_UNREADABLE = (
     r"^could not parse: (JSONDecodeError: Expecting value|BadZipFile: File is not a zip file"
-    r"|ValueError: no CAL-ACCESS table in the document|ValueError: not a Carto campfin table)"
+    r"|ValueError: no CAL-ACCESS table in the document|ValueError: not a Carto campfin table"
+    r"|ValueError: no Pennsylvania campaign finance file)"
 )
 SPIDER_REASONS = {
     ("registrar", "html_instead"): r"^not a release: the page says 'under maintenance'",

@@ -81,6 +81,7 @@ def zip_bomb(path, member, megabytes=64):
         ("filings_calaccess", "dbwebexport.zip", "CalAccess/DATA/RCPT_CD.TSV"),
         ("filings_netfile_export", "efile_LACO_2022.zip", "efile_LACO_2022.xlsx"),
         ("filings_philadelphia", "records_2011.zip", "Blarney Pac/20111205/contrib.txt"),
+        ("filings_pennsylvania", "2021.zip", "2021/contrib_2021.txt"),
     ],
 )
 def test_a_zip_bomb_in_place_of_an_export_is_rejected_and_nothing_stored(tmp_path, spider, name, member):

@@ -37,6 +37,8 @@ REPO = Path(__file__).resolve().parent.parent
         ("2022-03-01T00:00:00.000", "2022-03-01"),  # Socrata
         ("2022-03-01T17:20:55-07:00", "2022-03-01"),  # NetFile Connect2
         ("March 1, 2022", "2022-03-01"),
+        ("20250703", "2025-07-03"),  # Pennsylvania DOS (CONTDATE1, EXPDATE...)
+        (" 20250703 ", "2025-07-03"),
         ("", None),
         (None, None),
     ],
@@ -51,6 +53,8 @@ def test_dates_as_each_source_writes_them(value, expected):
         ("02/30/2022", "date is not a real date: '02/30/2022'"),
         ("2099-13-45", "date is not a real date: '2099-13-45'"),
         ("0000-00-00", "date is not a real date: '0000-00-00'"),
+        ("20991345", "date is not a real date: '20991345'"),  # Pennsylvania's compact form, impossible
+        ("0", "date is not a real date: '0'"),  # an unused Pennsylvania date slot is skipped, never read
         ("12", "date is not a real date: '12'"),  # dateparser alone would make it a date this month
         (0.0, "date is not a spreadsheet date: 0.0"),
         (float("nan"), "date is not a spreadsheet date: nan"),
@@ -188,3 +192,24 @@ def test_an_impossible_moment_is_refused_in_any_zone():
     with pytest.raises(BadValue, match="transaction_date is not a real date: '2099-13-45T04:00:00Z'"):
         date_value("2099-13-45T04:00:00Z", "transaction_date", local_tz="America/New_York")
     assert filed_date("2026-03-31T11:15:44Z", local_tz="America/New_York", today=date(2026, 4, 25)) == "2026-03-31"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("913201730", "91320-1730"),  # Pennsylvania: nine digits, no dash
+        ("17403-2013", "17403-2013"),
+        ("19047-", "19047"),  # truncated
+        (" 19145", "19145"),  # a leading space (Philadelphia 2011)
+        ("", None),
+        ("SW1A 1AA", "SW1A 1AA"),
+    ],
+)
+def test_zip_codes_are_tidied(raw, expected):
+    assert values.zip_code(raw) == expected
+
+
+def test_one_line_collapses_padding_and_line_breaks():
+    assert values.one_line("YORK CO FED OF DEM WOMEN" + " " * 36) == "YORK CO FED OF DEM WOMEN"
+    assert values.one_line("Smith\nJohn ") == "Smith John"
+    assert values.one_line("   ") is None

@@ -217,11 +217,12 @@ def mark_counted_rows(db, source):
     earlier (at parse time, or by an older rule) can never disagree with it."""
     rules = rules_for(source)
     counted, reason = _counted_case_sql(rules)
+    # (NOT IN an empty list would be NOT IN (NULL): never true)
+    late = f"schedule NOT IN ({_sql_list(rules.late_report_schedules)})" if rules.late_report_schedules else "1"
     return _changed_rows(
         db,
         f"UPDATE contributions SET counted = {counted}, not_counted_reason = {reason} "
-        f"WHERE source = :source AND (schedule IS NULL OR schedule NOT IN ({_sql_list(rules.late_report_schedules)}) "
-        "OR memo = 1) "
+        f"WHERE source = :source AND (schedule IS NULL OR {late} OR memo = 1) "
         f"AND (counted IS NOT {counted} OR not_counted_reason IS NOT {reason})",
         {"source": source},
     )
@@ -303,5 +304,5 @@ def apply_totals_rules(db, source):
         return {rule.__name__: rule(db, source) for rule in RULES}
 
 
-# Each source's own rules, registered in SOURCE_RULES (imported last: they use SourceRules)
-from recallwatch.core import rules_philadelphia  # noqa: E402, F401
+# Each source's own rules, registered in SOURCE_RULES by its module (imported last: they use SourceRules)
+from recallwatch.core import rules_pennsylvania, rules_philadelphia  # noqa: E402, F401, I001

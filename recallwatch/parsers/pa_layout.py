@@ -87,3 +87,72 @@ def file_kind(name):
         if lowered.startswith(kind) or f" {kind}" in lowered:
             return kind
     return None
+
+
+# OFFICE codes (3 letters) of a candidate's filing, in words: the watchlist matches the words
+# ("District Attorney") against a campaign's office_words. From the DOS code table as published in
+# influence-usa/campaign-finance_state_PA ref/field_codes.json ("PH2": District Attorney, City of
+# Philadelphia). A code not listed here is passed on as written.
+OFFICES = {
+    "GOV": "Governor",
+    "LTG": "Lieutenant Governor",
+    "ATT": "Attorney General",
+    "AUD": "Auditor General",
+    "TRE": "State Treasurer",
+    "SPM": "Justice of the Supreme Court",
+    "SPR": "Judge of the Superior Court",
+    "CCJ": "Judge of the Commonwealth Court",
+    "STS": "Senator in the General Assembly",
+    "STH": "Representative in the General Assembly",
+    "CPJ": "Judge of the Court of Common Pleas",
+    "MCJ": "Judge of the Municipal Court",
+    "TCJ": "Judge of the Traffic Court",
+    "PH1": "Mayor, City of Philadelphia",
+    "PH2": "District Attorney, City of Philadelphia",
+    "PH3": "City Controller, City of Philadelphia",
+    "PH4": "City Council Member, City of Philadelphia",
+    "PH5": "City Commissioner, City of Philadelphia",
+    "PH6": "Register of Wills, City of Philadelphia",
+    "PH7": "Clerk of Quarter Sessions, City of Philadelphia",
+}
+DISTRICT_ATTORNEY_OFFICES = ("PH2",)
+
+# Which election a report of each CYCLE is about, and a day that falls in that election's
+# campaign (month-day of EYEAR): a report is tied to the campaign of the election it reports on,
+# not to the day it was filed (a 30-day post-primary report is filed after the primary). April 1
+# comes before every Pennsylvania primary (late April to early June), October 1 before every
+# general election.
+CYCLE_ELECTIONS = {
+    "1": "primary", "2": "primary", "3": "primary", "10": "primary",
+    "4": "general", "5": "general", "6": "general", "11": "general",
+    "7": "annual",
+    "8": "special", "9": "special", "12": "special",
+}  # fmt: skip
+ELECTION_DAYS = {"primary": "04-01", "general": "10-01", "annual": "12-31"}
+# 24-hour reports (cycles 10-12): the contributions of the last days before an election, listed
+# again on the next regular report of the same election (cycle 2 -> 3, 5 -> 6, 8 -> 9)
+TWENTY_FOUR_HOUR_CYCLES = ("10", "11", "12")
+
+
+def office_words(code):
+    """'PH2' -> 'District Attorney, City of Philadelphia'; an unknown code as written; None for a blank."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return OFFICES.get(code, code)
+
+
+def cycle_name(cycle):
+    """'2' -> '2nd Friday Pre-Primary'; an unknown code -> 'cycle <code>'."""
+    code = (cycle or "").strip()
+    return CYCLES.get(code, f"cycle {code}")
+
+
+def election_day(eyear, cycle):
+    """A day in the campaign of the election a report is about ('2021', '3' -> '2021-04-01'), or
+    None (a special election's date is not in the file, nor a year that is not one)."""
+    day = ELECTION_DAYS.get(CYCLE_ELECTIONS.get((cycle or "").strip()))
+    year = (eyear or "").strip()
+    if day is None or not (len(year) == 4 and year.isdigit()):
+        return None
+    return f"{year}-{day}"

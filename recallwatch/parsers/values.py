@@ -390,3 +390,22 @@ def is_memo(value):
         return int(value)
     written = text(value)
     return 1 if written and written.upper() in ("X", "TRUE", "Y") else 0
+
+
+@lru_cache(maxsize=65536)
+def zip_code(raw):
+    """A ZIP code as filed, tidied: outer spaces and a dangling dash dropped ('19047-' -> '19047',
+    ' 19145' -> '19145'), nine digits written as ZIP+4 ('913201730' -> '91320-1730'); None for a
+    blank. Anything else is kept as written (a foreign postcode)."""
+    written = (raw or "").strip().rstrip("-").strip()
+    if len(written) == 9 and written.isdigit():
+        return f"{written[:5]}-{written[5:]}"
+    return written or None
+
+
+@lru_cache(maxsize=65536)
+def one_line(raw):
+    """Text with every run of whitespace (line breaks inside a quoted field, the spaces a name is
+    padded with) made one space; None for a blank."""
+    written = " ".join((raw or "").split())
+    return written or None

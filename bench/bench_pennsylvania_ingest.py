@@ -1,0 +1,117 @@
+"""Ingest speed of filings_pennsylvania, run by hand (not in the tests):
+
+    .venv/bin/python bench/bench_pennsylvania_ingest.py [--rows 1000000] [--keep]
+
+1. Generates a 2025-layout export folder: contrib_2025.txt of --rows rows (the header and rows of
+   tests/fixtures/filings_pennsylvania/samples_2025/contrib_2025.txt in turn, 500 rows per filing:
+   CRLF, quoted text, unquoted numbers, "0" slots) and a filer_2025.txt naming every filing.
+2. Baseline: sqlite3's own `.import` of the same contrib file into a fresh database (`.mode csv`).
+3. The real thing: `scrapy crawl filings_pennsylvania -a url=file://.../folder` into a fresh
+   database (every pipeline, then the totals rules), under /usr/bin/time -v for its peak memory.
+
+Prints rows/s of each, the ratio (target: within 1.5x of .import) and the peak memory (target:
+under 200 MB). The WARC archive is off.
+"""
+
+import argparse
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.figures import emit, figure  # noqa: E402
+
+SAMPLES = REPO / "tests" / "fixtures" / "filings_pennsylvania" / "samples_2025"
+ROWS_PER_FILING = 500
+
+
+def sample_lines(kind):
+    lines = (SAMPLES / f"{kind}_2025.txt").read_bytes().replace(b"\r\n", b"\n").split(b"\n")
+    return lines[0], [line for line in lines[1:] if line]
+
+
+def generate(folder, rows):
+    """contrib_2025.txt of `rows` rows and the filer_2025.txt of their filings."""
+    header, samples = sample_lines("contrib")
+    bodies = [line.split(b",", 2)[2] for line in samples]  # after CampaignFinanceID, FilerID
+    with open(folder / "contrib_2025.txt", "wb") as out:
+        out.write(header + b"\r\n")
+        for number in range(rows):
+            filing = 5_000_000 + number // ROWS_PER_FILING
+            out.write(b'%d,"%d",' % (filing, filing) + bodies[number % len(bodies)] + b"\r\n")
+    header, (amgen, *_) = sample_lines("filer")
+    rest = amgen.split(b",", 2)[2]
+    with open(folder / "filer_2025.txt", "wb") as out:
+        out.write(header + b"\n")
+        for filing in range(5_000_000, 5_000_000 + (rows - 1) // ROWS_PER_FILING + 1):
+            out.write(b'%d,"%d",' % (filing, filing) + rest + b"\r\n")
+
+
+def sqlite_import(csv_file, database):
+    started = time.perf_counter()
+    subprocess.run(["sqlite3", str(database), ".mode csv", f".import {csv_file} contrib"], check=True)
+    return time.perf_counter() - started
+
+
+def crawl(export, folder):
+    database = folder / "recalls.db"
+    command = [
+        "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", "filings_pennsylvania",
+        "-a", f"url={export.resolve().as_uri()}",
+        "-s", f"DATABASE={database}", "-s", f"ARCHIVE_DIR={folder / 'archive'}", "-s", "ARCHIVE_ENABLED=0",
+        "-s", "LOG_LEVEL=WARNING",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        sys.exit(f"crawl failed:\n{process.stderr[-3000:]}")
+    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", process.stderr).group(1))
+    stored = sqlite3.connect(database).execute("select count(*) from contributions").fetchone()[0]
+    return elapsed, peak_kb / 1024, stored
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the generated files and databases")
+    options = parser.parse_args()
+    if not shutil.which("sqlite3"):
+        sys.exit("sqlite3 CLI missing: apt-get install -y sqlite3")
+
+    folder = Path(tempfile.mkdtemp(prefix="bench_pennsylvania_"))
+    export = folder / "export"
+    export.mkdir()
+    generate(export, options.rows)
+    size_mb = (export / "contrib_2025.txt").stat().st_size / 1e6
+
+    baseline = sqlite_import(export / "contrib_2025.txt", folder / "import.db")
+    (folder / "crawl").mkdir()
+    elapsed, peak_mb, stored = crawl(export, folder / "crawl")
+
+    print(f"contrib_2025.txt: {options.rows:,} rows, {size_mb:,.0f} MB ({folder})")
+    print(f"sqlite3 .import          : {baseline:7.2f} s  {options.rows / baseline:10,.0f} rows/s")
+    print(f"scrapy crawl (whole run) : {elapsed:7.2f} s  {options.rows / elapsed:10,.0f} rows/s  ({stored:,} stored)")
+    print(f"ratio crawl / .import    : {elapsed / baseline:7.2f}x   (target: within 1.5x)")
+    print(f"peak memory of the crawl : {peak_mb:7.0f} MB  (target: under 200 MB)")
+    emit(
+        [
+            figure(f"Pennsylvania ingest rows/s ({options.rows:,} rows; baseline sqlite3 .import)",
+                   options.rows / elapsed, options.rows / baseline, elapsed / baseline,
+                   "time / .import's <= 1.5", elapsed / baseline <= 1.5, "rows/s"),
+            figure("Pennsylvania ingest peak memory", peak_mb, 200, peak_mb / 200, "< 200 MB", peak_mb < 200, "MB"),
+        ]
+    )  # fmt: skip
+    if not options.keep:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
