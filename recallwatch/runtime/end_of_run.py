@@ -5,14 +5,15 @@
 2. create_deferred_indexes: the indexes a first bulk load went without, but those of the table
    the totals rules rewrite (contributions: see 9);
 3. close_warc_archive: the run's WARC file (recallwatch/runtime/provenance.py);
-4-8. the totals rules of a filings source (recallwatch/core/totals.py), in one transaction:
+4-9. the totals rules of a filings source (recallwatch/core/totals.py), in one transaction:
    mark_current_filings (the latest amendment counts), mark_current_contributions, mark_counted_rows,
    mark_late_reports (a late report a Form 460 lists again is not counted twice),
+   mark_current_money_out (contributions made and independent expenditures follow their filing),
    ensure_filer_committees; a spider that stores no filings skips them;
-9. create_deferred_rule_indexes: the deferred indexes of contributions, built once the rules have
+10. create_deferred_rule_indexes: the deferred indexes of contributions, built once the rules have
    set `current` and `counted` on every row (an index kept up to date row by row through those
    updates makes them about 4x slower: 8 s instead of 2 s for a million rows);
-10. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
+11. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
 
 Scrapy calls the pipelines' close_spider before the spider_closed signal, and the order of signal
 handlers and extensions is that of their registration; none of it matters here: the Run (a Scrapy
@@ -82,6 +83,7 @@ STEPS = (
     Step("mark_current_contributions", totals_rule(totals.mark_current_contributions), "totals_rules"),
     Step("mark_counted_rows", totals_rule(totals.mark_counted_rows), "totals_rules"),
     Step("mark_late_reports", totals_rule(totals.mark_late_reports), "totals_rules"),
+    Step("mark_current_money_out", totals_rule(totals.mark_current_money_out), "totals_rules"),
     Step("ensure_filer_committees", totals_rule(totals.ensure_filer_committees), "totals_rules"),
     Step("create_deferred_rule_indexes", create_deferred_rule_indexes),
     Step("record_run_status", record_run_status),
