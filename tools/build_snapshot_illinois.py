@@ -204,8 +204,9 @@ def files():
 
 
 def record(url, path):
+    content_type = "text/plain; charset=ISO-8859-1"  # the files are latin-1
     command = [sys.executable, "-m", "scrapy", "record", "filings_illinois", url, str(path), "--content-type",
-               "text/plain"]  # fmt: skip
+               content_type]  # fmt: skip
     subprocess.run(command, cwd=REPO, check=True)
 
 
