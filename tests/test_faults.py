@@ -53,6 +53,7 @@ FAULT_TARGETS = {
     "filings_netfile": r"FilerId=770003|FilerId=770001.*CurrentPageIndex=1",  # not page 0 of a two-page list
     "filings_netfile_export": r"efile_",
     "filings_calaccess": r"dbwebexport",
+    "filings_illinois": r"/(Receipts|D2Totals|Expenditures)\.txt",  # the files no other file's rows need
 }
 # Columns that differ between two clean crawls: provenance and times, and which listing led to an
 # article first (its feed, its sitemap or a Google News redirect: whichever was read first; the
@@ -74,7 +75,7 @@ REASONS = {
 # What a JSON API answer or an export zip that is something else (a page, nothing) is recorded as
 FILINGS_UNREADABLE = (
     r"^could not parse: (JSONDecodeError: Expecting value|BadZipFile: File is not a zip file"
-    r"|ValueError: no CAL-ACCESS table in the document)"
+    r"|ValueError: no CAL-ACCESS table in the document|ValueError: not an ISBE \w+\.txt file)"
 )
 SPIDER_REASONS = {
     ("registrar", "html_instead"): r"^not a release: the page says 'under maintenance'",

@@ -141,7 +141,7 @@ def report_id(committee, form_type, start, end, filed_doc_id):
     """The report a version belongs to; a document without a period is its own report."""
     if not start and not end:
         return f"{SOURCE}:{committee}:{form_type}:doc{filed_doc_id}"
-    return f"{SOURCE}:{committee}:{form_type}:{start}:{end}"
+    return f"{SOURCE}:{committee}:{form_type}:{start or ''}:{end or ''}"
 
 
 def support_oppose(supporting, opposing):
