@@ -185,6 +185,13 @@ def columns(table, header, names):
     return [header.index(name) for name in names]
 
 
+def aggregate_amount(raw, raw_amount, amount):
+    """AggregateAmount: usually written as the row's Amount (read once), 0 on old paper rows."""
+    if raw == raw_amount:
+        return amount
+    return money(raw, "cumulative_ytd") if raw.strip() else None
+
+
 def blank_to_none(value):
     value = value.strip()
     return value or None
@@ -358,7 +365,7 @@ class IsbeReader:
                 values[etrans].strip() or None, schedule, name, first_name or None, last_name or None,
                 values[city].strip() or None, values[state].strip().upper() or None, values[zip_code].strip() or None,
                 values[employer].strip() or None, values[occupation].strip() or None, amount,
-                money(values[aggregate], "cumulative_ytd") if values[aggregate].strip() else None,
+                aggregate_amount(values[aggregate], values[amount_col], amount),
                 date_value(values[day]),
             )  # fmt: skip
 
