@@ -10,7 +10,9 @@ crawlers/bulk_export.py) and keeps every committee. A scheduled run reads the fi
 watchlist's `sources: filings_illinois:` entry lists, one after the other (a committee and its
 filings must be known before the money that points at them: the next file is asked for when the
 previous one is done, whatever became of it), and keeps the committees the watchlist ties to an
-election (or lists by id in `committee_ids`) and the independent expenditures it ties to one.
+election (or lists by id in `committee_ids`) and the independent expenditures it ties to one. The
+files before the money are read on every run (the committees kept are found in them); when none
+of them changed since a complete run, their rows are not written again.
 """
 
 from functools import partial
@@ -50,6 +52,7 @@ class FilingsIllinoisSpider(FilingsSpider):
         self.batch_rows = int(batch_rows)
         self.waiting = []  # the files of a scheduled run still to ask for, in order
         self.reader = None
+        self.metadata_changed = False  # whether a file read before the money changed since the last run
 
     @staticmethod
     def table_of(path):
@@ -99,6 +102,14 @@ class FilingsIllinoisSpider(FilingsSpider):
             with files.open(where) as stream:
                 yield from self.reader.read(table, stream, self.batch_rows)
 
+        if table not in MONEY_FILES:
+            self.metadata_changed |= response.meta.get("unchanged") is None
+            if not self.metadata_changed:
+                # The same files as a complete earlier run: read for what the money files need,
+                # their rows (stored then) not written again
+                for _ in parsed():
+                    pass
+                return
         yield from self.stamped(parsed(), response)
 
     def parse_export(self, response):
