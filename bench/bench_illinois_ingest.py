@@ -33,9 +33,7 @@ SAMPLES = (FIXTURES / "samples" / "Receipts.txt", FIXTURES / "crafted" / "Receip
 def generate(path, rows):
     """A Receipts.txt of `rows` rows: the fixtures' rows in turn, with new ids."""
     header = SAMPLES[0].read_bytes().split(b"\n")[0]
-    samples = [
-        line.split(b"\t") for sample in SAMPLES for line in sample.read_bytes().split(b"\n")[1:] if line.strip()
-    ]
+    samples = [line.split(b"\t") for sample in SAMPLES for line in sample.read_bytes().split(b"\n")[1:] if line.strip()]
     with open(path, "wb") as out:
         out.write(header + b"\n")
         for number in range(rows):

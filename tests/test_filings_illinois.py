@@ -157,3 +157,9 @@ def test_a_scheduled_run_reads_the_snapshot_in_order_and_keeps_the_foxx_money(tm
     assert (totals["30001"]["campaign_id"], totals["30001"]["total_raised"]) == ("foxx-primary-2020", 21200)
     assert result.db["independent_expenditures"].count == 2
     assert result.last_run("filings_illinois")["status"] == "ok"
+    # Again, nothing changed: the committees' files are read (the money needs them), nothing is rewritten
+    counts = {table: result.db[table].count for table in result.db.table_names() if table != "crawl_runs"}
+    again = crawl("filings_illinois", tmp_path)
+    assert again.returncode == 0, again.output
+    assert {table: again.db[table].count for table in counts} == counts
+    assert (again.last_run("filings_illinois")["status"], again.last_run("filings_illinois")["items"]) == ("ok", 0)
