@@ -23,11 +23,13 @@ The crafted export, by hand (amounts in dollars):
 - Friends of Sam Placeholder (30009), an alderman: 250 (kept by -a url=, left out by a scheduled run).
 """
 
+import shutil
 import zipfile
 
 import pytest
 
 from tests.crawl import FIXTURES, crawl, file_url
+from tests.test_hostile_values_illinois import add_rows
 
 CRAFTED = FIXTURES / "filings_illinois" / "crafted"
 BROKEN = FIXTURES / "filings_illinois" / "broken"
@@ -163,3 +165,19 @@ def test_a_scheduled_run_reads_the_snapshot_in_order_and_keeps_the_foxx_money(tm
     assert again.returncode == 0, again.output
     assert {table: again.db[table].count for table in counts} == counts
     assert (again.last_run("filings_illinois")["status"], again.last_run("filings_illinois")["items"]) == ("ok", 0)
+
+
+def test_versions_received_the_same_day_are_ordered_by_their_time(tmp_path):
+    export = tmp_path / "export"
+    shutil.copytree(CRAFTED, export)
+    q1 = {"RptPdBegDate": "2020-01-01 00:00:00", "RptPdEndDate": "2020-03-31 00:00:00"}
+    add_rows(export / "FiledDocs.txt", [  # the document with the smaller id was received last
+        ("70101", {"ID": "70108", **q1, "RcvdDateTime": "2020-04-15 17:00:00", "Amend": "True"}),
+        ("70101", {"ID": "70109", **q1, "RcvdDateTime": "2020-04-15 09:00:00"}),
+    ])  # fmt: skip
+    result = crawl("filings_illinois", tmp_path, f"url={file_url(export)}")
+    assert result.returncode == 0, result.output
+    filings = {row["id"]: row for row in result.db["filings"].rows}
+    assert filings["illinois:70108"]["received_at"] == "2020-04-15T22:00:00Z"  # 17:00 in Chicago (CDT)
+    assert [(filings[f"illinois:{doc}"]["amendment"], filings[f"illinois:{doc}"]["current"]) for doc in
+            (70109, 70108)] == [(0, 0), (1, 1)]  # fmt: skip

@@ -14,7 +14,7 @@ report under "A1":
   until then.
 
 A version of a report has no amendment number: `amendment` is numbered by the time ISBE received
-each version (then its document id), and a version ISBE marks Archived is never current.
+each version (RcvdDateTime; then its document id), and a version ISBE marks Archived is never current.
 """
 
 from recallwatch.core.totals import SOURCE_RULES, SourceRules
@@ -32,8 +32,8 @@ ILLINOIS = SourceRules(
     late_report_schedules=("A1",),
     covering_forms=D2_FORMS,
     late_report_reason="A-1 large contribution, listed again on the D-2 report {filing_id} that covers its date",
-    # filed holds the date only; ISBE's document ids grow with the time they were received
-    version_order="filed, CAST(source_filing_id AS INTEGER), id",
+    # the time received (RcvdDateTime); then ISBE's document ids, which grow with it
+    version_order="COALESCE(received_at, filed), CAST(source_filing_id AS INTEGER), id",
 )
 
 SOURCE_RULES[SOURCE] = ILLINOIS

@@ -10,9 +10,9 @@ at them):
 - Committees.txt -> committees (TypeOfCommittee as committee_type);
 - FiledDocs.txt -> filings. DocName gives form_type (FORM_CODES: "Quarterly" -> "D2Q", "A-1" ->
   "A1"...). No column ties an amendment to the report it amends: a report is (committee,
-  form, RptPdBegDate, RptPdEndDate), its versions are ordered by the time they were received (the
-  totals rules number them) and a version ISBE marks Archived is superseded. A document with no
-  period (an A-1, a B-1, a D-1) is its own report;
+  form, RptPdBegDate, RptPdEndDate), its versions are ordered by the time they were received
+  (RcvdDateTime, stored as received_at in UTC; the totals rules number them) and a version ISBE
+  marks Archived is superseded. A document with no period (an A-1, a B-1, a D-1) is its own report;
 - D2Totals.txt -> filing_summaries: one line per money column of the D-2 ("IndivContribI", ...),
   form_type "D2";
 - Receipts.txt -> contributions, schedule = the D-2 part (1A individual, 2A transfer in, 3A loan,
@@ -54,10 +54,12 @@ from recallwatch.parsers.values import (
     money,
     read_or_none,
     stored_without,
+    to_utc_iso,
     true_false,
 )
 
 SOURCE = "illinois"
+ISBE_TIME_ZONE = "America/Chicago"  # RcvdDateTime is local time in Springfield or Chicago
 # Files in the order they are read
 FILES = ("Candidates", "CmteCandidateLinks", "Committees", "FiledDocs", "D2Totals", "Receipts", "Expenditures")
 MONEY_FILES = ("D2Totals", "Receipts", "Expenditures")
@@ -97,7 +99,7 @@ COMMITTEE_FIELDS = ("id", "name", "source", "source_id", "committee_type", "camp
                     "linked_by")  # fmt: skip
 FILING_FIELDS = (
     "id", "committee_id", "source", "report_id", "form_type", "period_start", "period_end", "filed", "amendment",
-    "source_url", "source_filing_id", "filer_id", "archived",
+    "source_url", "source_filing_id", "filer_id", "archived", "received_at",
 )  # fmt: skip
 SUMMARY_FIELDS = ("filing_id", "form_type", "line", "amount_period")
 CONTRIBUTION_FIELDS = (
@@ -318,6 +320,7 @@ class IsbeReader:
             return (
                 filing_id(doc_id), committee_id(committee), SOURCE, report_id(committee, form_type, start, end, doc_id),
                 form_type, start, end, filed, 0, self.source_url, doc_id, committee, 1 if archived else 0,
+                to_utc_iso(values[received], ISBE_TIME_ZONE) if filed else None,
             )  # fmt: skip
 
         return build
