@@ -64,14 +64,18 @@ class FilingsIllinoisSpider(FilingsSpider):
     def configured_requests(self):
         config = self.watchlist.source_config(self.name)
         base = (config.get("base_url") or BASE_URL).rstrip("/") + "/"
-        names = config.get("files") or [f"{table}.txt" for table in FILES]
+        names = [name for name in config.get("files") or [f"{table}.txt" for table in FILES] if file_table(name)]
         self.reader = IsbeReader(base, link=self.link(), keep_ids=[str(i) for i in config.get("committee_ids") or []])
         for name in sorted(names, key=lambda name: FILES.index(file_table(name))):
             table = file_table(name)
             # The files a committee is found by are read on every run, changed or not
             meta = {} if table in MONEY_FILES else {RECHECK_LINKS: True}
             self.waiting.append(
-                scrapy.Request(base + name, callback=self.parse_file, cb_kwargs={"table": table}, meta=meta)
+                # dont_filter: a run resumed from a JOBDIR reads every file again (the committees
+                # kept are in memory only)
+                scrapy.Request(
+                    base + name, callback=self.parse_file, cb_kwargs={"table": table}, meta=meta, dont_filter=True
+                )
             )
         self.crawler.signals.connect(self.ask_next_file, signal=signals.spider_idle)
         if self.waiting:
