@@ -153,6 +153,8 @@ def test_a_scheduled_run_keeps_only_the_committees_the_watchlist_ties():
     assert committees == {"30001", "30002", "30003"}  # 30003 for its independent expenditures
     assert "illinois:R9030" not in rows_of(outputs, "contributions")  # the alderman's
     assert "illinois:70301" not in rows_of(outputs, "filings")
+    listed = read_crafted(IsbeReader(link=watchlist_link(), keep_ids=["30009"]))  # listed by id
+    assert "illinois:R9030" in rows_of(listed, "contributions")
 
 
 def test_filings_summaries_and_money_out():
