@@ -54,10 +54,10 @@ def sqlite_import(tsv, database):
     return time.perf_counter() - started
 
 
-def crawl(tsv, folder):
+def crawl(tsv, folder, spider="filings_calaccess"):
     database = folder / "recalls.db"
     command = [
-        "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", "filings_calaccess",
+        "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", spider,
         "-a", f"url={tsv.resolve().as_uri()}",
         "-s", f"DATABASE={database}", "-s", f"ARCHIVE_DIR={folder / 'archive'}", "-s", "ARCHIVE_ENABLED=0",
         "-s", "LOG_LEVEL=WARNING",

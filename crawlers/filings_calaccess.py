@@ -10,29 +10,16 @@ their sha256 instead of a copy of a gigabyte). Rows travel in RecordBatch object
 finds.
 """
 
-import hashlib
-import io
-import json
-import os
 import re
-import zipfile
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import scrapy
-from scrapy.http import Response
 
+from crawlers.bulk_export import export_files, use_local_exports
 from crawlers.filings_base import FilingsSpider
-from recallwatch.parsers.archives import ArchiveLimits, open_zip
 from recallwatch.parsers.calaccess import SOURCE, TABLES, ExportReader
 
 EXPORT_URL = "https://campaignfinance.cdn.sos.ca.gov/dbwebexport.zip"
 TABLE_FILE = re.compile(r"(?:^|/)([A-Z0-9_]+)\.TSV$", re.IGNORECASE)
-LOCAL_EXPORT = "local_export_path"
-
-
-# -- where the tables are
 
 
 def table_name(path):
@@ -40,95 +27,10 @@ def table_name(path):
     return match.group(1).upper() if match else None
 
 
-def calaccess_table(path):
-    """The table a file holds, when it is one this spider reads."""
+def export_table(path):
+    """The CAL-ACCESS table this spider reads that a file holds, or None."""
     name = table_name(path)
     return name if name in TABLES else None
-
-
-class ExportFiles:
-    """The files of an export, each opened as a binary stream: a zip (path or bytes), a folder
-    of extracted files, or one file. `name_of(path)` names a file the spider reads (None: a file
-    it does not); CAL-ACCESS tables by default, another bulk export passes its own."""
-
-    def __init__(self, location=None, body=None, url=None, limits=None, name_of=calaccess_table):
-        self.location, self.body, self.url = location, body, url
-        self.limits = limits or ArchiveLimits()
-        self.name_of = name_of
-
-    def _zip(self):
-        source = self.location if self.location else io.BytesIO(self.body)
-        return open_zip(source, self.limits)
-
-    def is_zip(self):
-        if self.location:
-            return os.path.isfile(self.location) and zipfile.is_zipfile(self.location)
-        return self.body[:4] == b"PK\x03\x04"
-
-    def tables(self):
-        """{name: opener} of the files this spider reads (`name_of`)."""
-        name_of, found = self.name_of, {}
-        if self.is_zip():
-            with self._zip() as archive:
-                for member in archive.namelist():
-                    if name_of(member):
-                        found[name_of(member)] = ("zip", member)
-        elif self.location and os.path.isdir(self.location):
-            for path in sorted(Path(self.location).rglob("*")):
-                if path.is_file() and name_of(path.name):
-                    found.setdefault(name_of(path.name), ("file", path))
-        else:
-            name = name_of(self.location or urlsplit(self.url or "").path)
-            if name:
-                found[name] = ("file", self.location)
-        return found
-
-    @contextmanager
-    def open(self, where):
-        kind, name = where
-        if kind == "zip":
-            with self._zip() as archive, archive.open(name) as stream:
-                yield stream
-        elif self.location:
-            with open(name, "rb") as stream:
-                yield stream
-        else:
-            yield io.BytesIO(self.body)
-
-
-def manifest(path, name_of=table_name):
-    """What a local export is: its files with their size and sha256 (hashed in chunks)."""
-    root = Path(path)
-    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and name_of(p.name))
-    entries = []
-    for file in files:
-        digest = hashlib.sha256()
-        with open(file, "rb") as stream:
-            for chunk in iter(lambda stream=stream: stream.read(1 << 20), b""):
-                digest.update(chunk)
-        name = file.name if root.is_file() else str(file.relative_to(root))
-        entries.append({"file": name, "size": file.stat().st_size, "sha256": digest.hexdigest()})
-    return {"path": str(root), "files": entries}
-
-
-class LocalExportMiddleware:
-    """Downloader middleware of this spider: a file:// export is not read into memory (the
-    receipts table alone is gigabytes); the response is a JSON manifest of its files, and the
-    spider streams the tables from disk. A subclass names other files (`name_of`)."""
-
-    name_of = staticmethod(table_name)
-
-    def process_request(self, request):
-        if not request.url.startswith("file://"):
-            return None
-        path = unquote(urlsplit(request.url).path)
-        if not os.path.exists(path):
-            return None  # the file handler reports the missing file
-        body = json.dumps(manifest(path, self.name_of), indent=1).encode()
-        request.meta[LOCAL_EXPORT] = path
-        return Response(
-            request.url, body=body, headers={"Content-Type": "application/json"}, request=request, flags=["local"]
-        )
 
 
 class FilingsCalaccessSpider(FilingsSpider):
@@ -148,10 +50,7 @@ class FilingsCalaccessSpider(FilingsSpider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
-        # Added to the project's downloader middlewares (custom_settings would replace them all)
-        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-        middlewares["crawlers.filings_calaccess.LocalExportMiddleware"] = 970
-        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+        use_local_exports(settings)
 
     def __init__(self, *args, batch_rows=5000, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,6 +67,10 @@ class FilingsCalaccessSpider(FilingsSpider):
     def callback_for_url(self, url):
         return self.parse_export
 
+    @staticmethod
+    def table_of(path):
+        return export_table(path)
+
     def watchlist_filter(self, committee_ids):
         """A scheduled run keeps the filers the watchlist's patterns find, or lists by id."""
         wanted = set(committee_ids)
@@ -183,12 +86,7 @@ class FilingsCalaccessSpider(FilingsSpider):
         return self.watchlist.committee_campaign(name, on_date)
 
     def parse_export(self, response, committee_ids=None):
-        local = response.meta.get(LOCAL_EXPORT)
-        limits = ArchiveLimits.from_settings(self.settings)
-        if local:
-            files = ExportFiles(location=local, limits=limits)
-        else:
-            files = ExportFiles(body=response.body, url=response.url, limits=limits)
+        files = export_files(response, self.table_of, self.settings)
         keep = None if self.url else self.watchlist_filter(committee_ids or [])
         reader = ExportReader(response.url, keep_filer=keep, link=self.link)
         tables = files.tables()

@@ -13,10 +13,9 @@ from urllib.parse import urlsplit
 
 import scrapy
 
+from crawlers.bulk_export import export_files, use_local_exports
 from crawlers.filings_base import FilingsSpider
-from crawlers.filings_calaccess import LOCAL_EXPORT, ExportFiles, LocalExportMiddleware
 from recallwatch.parsers import pa_layout
-from recallwatch.parsers.archives import ArchiveLimits
 from recallwatch.parsers.pennsylvania import READ_ORDER, SOURCE, FilingSetReader
 
 EXPORT_URL = "https://www.pa.gov/content/dam/copapwp-pagov/en/dos/resources/voting-and-elections/campaign-finance/campaign-finance-data/{year}.zip"
@@ -28,12 +27,6 @@ def export_file_kind(path):
     if not name.lower().endswith((".txt", ".csv")):
         return None
     return pa_layout.file_kind(name)
-
-
-class PennsylvaniaExportMiddleware(LocalExportMiddleware):
-    """A local export's manifest lists the files of the five-file set."""
-
-    name_of = staticmethod(export_file_kind)
 
 
 class FilingsPennsylvaniaSpider(FilingsSpider):
@@ -51,9 +44,7 @@ class FilingsPennsylvaniaSpider(FilingsSpider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
-        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-        middlewares["crawlers.filings_pennsylvania.PennsylvaniaExportMiddleware"] = 970
-        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+        use_local_exports(settings)
 
     def __init__(self, *args, batch_rows=5000, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,13 +81,13 @@ class FilingsPennsylvaniaSpider(FilingsSpider):
 
         return keep
 
+    @staticmethod
+    def table_of(path):
+        """The export's files this spider reads, by kind (crawlers/bulk_export.py)."""
+        return export_file_kind(path)
+
     def parse_export(self, response):
-        local = response.meta.get(LOCAL_EXPORT)
-        limits = ArchiveLimits.from_settings(self.settings)
-        if local:
-            files = ExportFiles(location=local, limits=limits, name_of=export_file_kind)
-        else:
-            files = ExportFiles(body=response.body, url=response.url, limits=limits, name_of=export_file_kind)
+        files = export_files(response, self.table_of, self.settings)
         found = files.tables()
         if not found:
             expected = ", ".join(READ_ORDER)

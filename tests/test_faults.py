@@ -55,6 +55,7 @@ FAULT_TARGETS = {
     "filings_calaccess": r"dbwebexport",
     "filings_philadelphia": r"phl\.carto\.com/api/v2/sql",
     "filings_pennsylvania": r"campaign-finance-data/\d{4}\.zip",
+    "filings_illinois": r"/(Receipts|D2Totals|Expenditures)\.txt",  # the files no other file's rows need
 }
 # Columns that differ between two clean crawls: provenance and times, and which listing led to an
 # article first (its feed, its sitemap or a Google News redirect: whichever was read first; the
@@ -80,7 +81,7 @@ REASONS = {
 FILINGS_UNREADABLE = (
     r"^could not parse: (JSONDecodeError: Expecting value|BadZipFile: File is not a zip file"
     r"|ValueError: no CAL-ACCESS table in the document|ValueError: not a Carto campfin table"
-    r"|ValueError: no Pennsylvania campaign finance file)"
+    r"|ValueError: no Pennsylvania campaign finance file|ValueError: not an ISBE \w+\.txt file)"
 )
 SPIDER_REASONS = {
     ("registrar", "html_instead"): r"^not a release: the page says 'under maintenance'",

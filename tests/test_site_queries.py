@@ -152,8 +152,8 @@ def test_new_contributions_since_a_date_above_an_amount(client):
 def test_source_health_has_every_spider_with_its_last_success_and_counts(client):
     result = rows(client, "source_health")
     assert column(result, "spider") == [
-        "filings_calaccess", "filings_datasf", "filings_netfile", "filings_netfile_export", "news",
-        "registrar_lavote", "registrar_sfelections",
+        "filings_calaccess", "filings_datasf", "filings_illinois", "filings_netfile", "filings_netfile_export",
+        "news", "registrar_lavote", "registrar_sfelections",
     ]  # fmt: skip
     by_spider = {r["spider"]: r for r in result}
     assert by_spider["filings_netfile_export"]["last_run_items"] == 102

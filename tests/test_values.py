@@ -19,6 +19,7 @@ from recallwatch.parsers.values import (
     filed_date,
     is_memo,
     money,
+    true_false,
     written_date,
 )
 
@@ -142,6 +143,22 @@ def test_names_and_memo_codes():
     assert contributor_name("ACME INC", "") == "ACME INC"
     assert contributor_name(" ", None) is None
     assert [is_memo(v) for v in ("X", "x", "", None, True)] == [1, 1, 0, 0, 1]
+
+
+def test_true_false_flags():
+    # ISBE writes True / False (Archived, Amend, Supporting, Opposing); a failed export row writes NA
+    assert [true_false(v) for v in ("True", "False", "true ", "", "NA", None, True)] == [
+        True, False, True, None, None, None, True,
+    ]  # fmt: skip
+    with pytest.raises(BadValue, match="archived is not True or False: 'Maybe'"):
+        true_false("Maybe", "archived")
+
+
+def test_isbe_date_times_are_read_as_their_date():
+    assert date_value("2019-10-15 14:03:22") == "2019-10-15"
+    assert filed_date("1998-12-31 12:05:33") == "1998-12-31"
+    with pytest.raises(BadValue, match="date is not a real date: '2099-13-45 00:00:00'"):
+        date_value("2099-13-45 00:00:00")
 
 
 def test_amendment_numbers():

@@ -76,6 +76,8 @@ class Filing(RecordItem):
     source_filing_id = field()  # the filing's id in its source system (NetFile filing id, DataSF filing_nid)
     # filings_netfile_export / filings_calaccess
     filer_id = field()  # the filer's id as the source writes it (FPPC id, or "Pending")
+    archived = field(OPTIONAL_INT)  # 1: the source marks this version superseded (ISBE Archived=True)
+    received_at = field(kind="datetime")  # when the source received this version, UTC (ISBE RcvdDateTime)
 
 
 class FilingSummary(RecordItem):

@@ -94,6 +94,9 @@ class SourceRules:
     late_report_schedules: tuple = LATE_REPORT_SCHEDULES  # listed again on a later periodic report
     covering_forms: tuple = (FORM_460,)  # the periodic reports whose period covers a late report
     late_report_reason: str = LATE_REPORT_REASON  # "{filing_id}" = the covering report's id
+    # SQL ORDER BY of a report's versions, oldest first, for a source that files no amendment
+    # numbers (Illinois): `amendment` is numbered 0, 1, 2... in this order before the latest counts.
+    version_order: str | None = None
 
 
 CALIFORNIA = SourceRules()
@@ -146,15 +149,35 @@ def _counted_case_sql(rules=CALIFORNIA):
     return counted, reason
 
 
-def mark_current_filings(db, source):
-    """Rule 1 for filings: the latest amendment of each report is current; every superseded
-    version points at the version that replaced it. Returns the number of filings changed."""
+def number_versions(db, source, order):
+    """`amendment` 0, 1, 2... of each report's versions in `order` (oldest first)."""
     return _changed_rows(
+        db,
+        f"""
+        WITH versions AS (
+            SELECT id, ROW_NUMBER() OVER (PARTITION BY report_id ORDER BY {order}) - 1 AS number
+            FROM filings WHERE source = :source
+        )
+        UPDATE filings SET amendment = versions.number
+        FROM versions
+        WHERE filings.id = versions.id AND filings.amendment IS NOT versions.number
+        """,
+        {"source": source},
+    )
+
+
+def mark_current_filings(db, source):
+    """Rule 1 for filings: the latest amendment of each report is current (unless the source
+    marks it superseded: `archived` = 1); every superseded version points at the version that
+    replaced it. Returns the number of filings changed."""
+    order = rules_for(source).version_order
+    numbered = number_versions(db, source, order) if order else 0
+    return numbered + _changed_rows(
         db,
         """
         WITH versions AS (
             SELECT id,
-                   ROW_NUMBER() OVER newest_first = 1 AS is_latest,
+                   ROW_NUMBER() OVER newest_first = 1 AND archived IS NOT 1 AS is_latest,
                    LAG(id) OVER newest_first AS successor
             FROM filings
             WHERE source = :source
@@ -263,6 +286,24 @@ def mark_late_reports(db, source):
     )
 
 
+def mark_current_money_out(db, source):
+    """Rule 1 for money paid out: contributions_made and independent_expenditures rows are
+    current when their filing is. Returns the number of rows changed."""
+    changed = 0
+    for table in ("contributions_made", "independent_expenditures"):
+        changed += _changed_rows(
+            db,
+            f"""
+            UPDATE {table} SET current = filings.current
+            FROM filings
+            WHERE filings.id = {table}.filing_id AND {table}.source = :source
+              AND {table}.current IS NOT filings.current
+            """,
+            {"source": source},
+        )
+    return changed
+
+
 def ensure_filer_committees(db, source):
     """A committee row for every filer of the source's filings, so no counted money is outside
     `committee_totals`: a filing whose committee no table of the source named gets one named
@@ -293,6 +334,7 @@ RULES = (
     mark_current_money_out,
     mark_counted_rows,
     mark_late_reports,
+    mark_current_money_out,
     ensure_filer_committees,
 )
 
@@ -305,4 +347,4 @@ def apply_totals_rules(db, source):
 
 
 # Each source's own rules, registered in SOURCE_RULES by its module (imported last: they use SourceRules)
-from recallwatch.core import rules_pennsylvania, rules_philadelphia  # noqa: E402, F401, I001
+from recallwatch.core import rules_illinois, rules_pennsylvania, rules_philadelphia  # noqa: E402, F401, I001

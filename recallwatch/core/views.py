@@ -23,14 +23,31 @@
 # asking for one campaign's committees reads only their rows, never every contribution (a GROUP BY of
 # the whole table took 3 s for one campaign at 5 million contributions; this takes milliseconds).
 # tests/test_site_performance.py checks it gives the same rows as the plain GROUP BY form.
+from recallwatch.core import totals
+
 COUNTED = "contributions.committee_id = committees.id AND contributions.current = 1 AND contributions.counted = 1"
 CURRENT_FILING = "filings.committee_id = committees.id AND filings.current = 1"
 
 # The summary line of each source's periodic report that gives total contributions received for
 # the period (a Form 460's line 5), and the one that gives loans received (line 2). A source
 # without such a line is totalled from its itemized rows. (form_type, line) of filing_summaries.
-TOTAL_RECEIVED_LINES = [("F460", "5")]
-LOANS_RECEIVED_LINES = [("F460", "2")]
+# Illinois (D2Totals, one line per column of a D-2 report): contributions are the individual
+# contributions, transfers in and in-kind contributions, itemized (I) and not (NI), the parts
+# whose itemized rows count (recallwatch/core/rules_illinois.py); TotalReceipts is not used, since
+# it adds loans and other receipts and leaves in-kind out.
+ILLINOIS_CONTRIBUTION_LINES = ("IndivContribI", "IndivContribNI", "XferInI", "XferInNI", "InKindI", "InKindNI")
+TOTAL_RECEIVED_LINES = [("F460", "5"), *(("D2", line) for line in ILLINOIS_CONTRIBUTION_LINES)]
+LOANS_RECEIVED_LINES = [("F460", "2"), ("D2", "LoanRcvI"), ("D2", "LoanRcvNI")]
+# Late-report schedules of every source (listed again on a periodic report when it covers them)
+LATE_SCHEDULES = sorted(
+    {
+        *totals.CALIFORNIA.late_report_schedules,
+        *(s for rules in totals.SOURCE_RULES.values() for s in rules.late_report_schedules),
+    }
+)
+
+
+LATE_LIST = ", ".join(f"'{schedule}'" for schedule in LATE_SCHEDULES)
 
 
 def counted(expression):
@@ -80,7 +97,7 @@ FROM (
            {summary("ROUND(SUM(filing_summaries.amount_period), 2)")} AS total_raised_summary,
            {summary("ROUND(SUM(filing_summaries.amount_period), 2)", LOANS_RECEIVED_LINES)} AS loans_in_summary,
            {counted("ROUND(SUM(amount), 2)")} AS itemized_total,
-           {counted("ROUND(SUM(CASE WHEN schedule IN ('497', 'F496P3') THEN amount ELSE 0 END), 2)")} AS late_total,
+           {counted(f"ROUND(SUM(CASE WHEN schedule IN ({LATE_LIST}) THEN amount ELSE 0 END), 2)")} AS late_total,
            {summary("NULLIF(COUNT(DISTINCT filings.id), 0)")} AS summary_filings,
            {summary("MIN(filings.period_start)")} AS summary_from,
            {summary("MAX(filings.period_end)")} AS summary_through,

@@ -384,6 +384,24 @@ def amendment_number(raw, field="amendment"):
     return number
 
 
+TRUE_WORDS = ("true", "t", "yes", "y", "1")
+FALSE_WORDS = ("false", "f", "no", "n", "0")
+
+
+def true_false(raw, field="flag"):
+    """A yes/no field ('True' / 'False' in the ISBE files) as True or False, None for a blank or
+    the 'NA' a failed export writes; anything else is a BadValue (a flag read wrong would change
+    which report counts)."""
+    written = (raw or "").strip().lower() if not isinstance(raw, bool) else str(raw).lower()
+    if written in TRUE_WORDS:
+        return True
+    if written in FALSE_WORDS:
+        return False
+    if written in ("", "na"):
+        return None
+    raise BadValue(field, "is not True or False", raw)
+
+
 def is_memo(value):
     """1 when the row is a memo entry (CAL Memo_Code "X", or true), else 0."""
     if isinstance(value, bool):

@@ -1,0 +1,82 @@
+"""Ingest speed of filings_illinois, run by hand (not in the tests):
+
+    .venv/bin/python bench/bench_illinois_ingest.py [--rows 1000000] [--keep]
+
+1. Generates a Receipts.txt of --rows rows in the real format: the header and rows of
+   tests/fixtures/filings_illinois/samples/Receipts.txt (the real 1998 rows) and crafted/Receipts.txt,
+   repeated with new IDs, 20 receipts per filed document, 50 committees (LF, no quoting, every column).
+2. Baseline: sqlite3's own `.import` of the same file into a fresh database (sqlite3 CLI).
+3. The real thing: `scrapy crawl filings_illinois -a url=file://.../Receipts.txt` into a fresh
+   database (every pipeline, donors included, then the totals rules), under /usr/bin/time -v for the
+   peak memory of the crawl process.
+
+Prints rows/s of each, the ratio (target: within 1.5x of .import) and the peak memory (target: under
+200 MB).
+"""
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.bench_calaccess_ingest import crawl, sqlite_import  # noqa: E402
+from bench.figures import emit, figure  # noqa: E402
+
+FIXTURES = REPO / "tests" / "fixtures" / "filings_illinois"
+SAMPLES = (FIXTURES / "samples" / "Receipts.txt", FIXTURES / "crafted" / "Receipts.txt")
+
+
+def generate(path, rows):
+    """A Receipts.txt of `rows` rows: the fixtures' rows in turn, with new ids."""
+    header = SAMPLES[0].read_bytes().split(b"\n")[0]
+    samples = [line.split(b"\t") for sample in SAMPLES for line in sample.read_bytes().split(b"\n")[1:] if line.strip()]
+    with open(path, "wb") as out:
+        out.write(header + b"\n")
+        for number in range(rows):
+            values = list(samples[number % len(samples)])
+            values[0] = b"%d" % (10_000_000 + number)  # ID
+            values[1] = b"%d" % (40_000 + number % 50)  # CommitteeID
+            values[2] = b"%d" % (900_000 + number // 20)  # FiledDocID
+            out.write(b"\t".join(values) + b"\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the generated file and databases")
+    options = parser.parse_args()
+    if not shutil.which("sqlite3"):
+        sys.exit("sqlite3 CLI missing: apt-get install -y sqlite3")
+
+    folder = Path(tempfile.mkdtemp(prefix="bench_illinois_"))
+    receipts = folder / "Receipts.txt"
+    generate(receipts, options.rows)
+    size_mb = receipts.stat().st_size / 1e6
+
+    baseline = sqlite_import(receipts, folder / "import.db")
+    (folder / "crawl").mkdir()
+    elapsed, peak_mb, stored = crawl(receipts, folder / "crawl", "filings_illinois")
+
+    print(f"Receipts.txt: {options.rows:,} rows, {size_mb:,.0f} MB ({folder})")
+    print(f"sqlite3 .import          : {baseline:7.2f} s  {options.rows / baseline:10,.0f} rows/s")
+    print(f"scrapy crawl (whole run) : {elapsed:7.2f} s  {options.rows / elapsed:10,.0f} rows/s  ({stored:,} stored)")
+    print(f"ratio crawl / .import    : {elapsed / baseline:7.2f}x   (target: within 1.5x)")
+    print(f"peak memory of the crawl : {peak_mb:7.0f} MB  (target: under 200 MB)")
+    emit(
+        [
+            figure(f"ISBE receipts ingest rows/s ({options.rows:,} rows; baseline sqlite3 .import)",
+                   options.rows / elapsed, options.rows / baseline, elapsed / baseline,
+                   "time / .import's <= 1.5", elapsed / baseline <= 1.5, "rows/s"),
+            figure("ISBE receipts ingest peak memory", peak_mb, 200, peak_mb / 200, "< 200 MB", peak_mb < 200, "MB"),
+        ]
+    )  # fmt: skip
+    if not options.keep:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
