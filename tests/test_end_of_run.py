@@ -26,7 +26,6 @@ ORDER = [
     "mark_current_money_out",
     "mark_counted_rows",
     "mark_late_reports",
-    "mark_current_money_out",
     "ensure_filer_committees",
     "create_deferred_rule_indexes",
     "record_run_status",

@@ -286,24 +286,6 @@ def mark_late_reports(db, source):
     )
 
 
-def mark_current_money_out(db, source):
-    """Rule 1 for money paid out: contributions_made and independent_expenditures rows are
-    current when their filing is. Returns the number of rows changed."""
-    changed = 0
-    for table in ("contributions_made", "independent_expenditures"):
-        changed += _changed_rows(
-            db,
-            f"""
-            UPDATE {table} SET current = filings.current
-            FROM filings
-            WHERE filings.id = {table}.filing_id AND {table}.source = :source
-              AND {table}.current IS NOT filings.current
-            """,
-            {"source": source},
-        )
-    return changed
-
-
 def ensure_filer_committees(db, source):
     """A committee row for every filer of the source's filings, so no counted money is outside
     `committee_totals`: a filing whose committee no table of the source named gets one named
@@ -334,7 +316,6 @@ RULES = (
     mark_current_money_out,
     mark_counted_rows,
     mark_late_reports,
-    mark_current_money_out,
     ensure_filer_committees,
 )
 

@@ -9,7 +9,6 @@
    mark_current_filings (the latest amendment counts), mark_current_contributions,
    mark_current_money_out (contributions made and IEs follow their filing), mark_counted_rows,
    mark_late_reports (a late report a Form 460 lists again is not counted twice),
-   mark_current_money_out (contributions made and independent expenditures follow their filing),
    ensure_filer_committees; a spider that stores no filings skips them;
 10. create_deferred_rule_indexes: the deferred indexes of contributions, built once the rules have
    set `current` and `counted` on every row (an index kept up to date row by row through those
@@ -85,7 +84,6 @@ STEPS = (
     Step("mark_current_money_out", totals_rule(totals.mark_current_money_out), "totals_rules"),
     Step("mark_counted_rows", totals_rule(totals.mark_counted_rows), "totals_rules"),
     Step("mark_late_reports", totals_rule(totals.mark_late_reports), "totals_rules"),
-    Step("mark_current_money_out", totals_rule(totals.mark_current_money_out), "totals_rules"),
     Step("ensure_filer_committees", totals_rule(totals.ensure_filer_committees), "totals_rules"),
     Step("create_deferred_rule_indexes", create_deferred_rule_indexes),
     Step("record_run_status", record_run_status),
