@@ -186,7 +186,6 @@ class IndependentExpenditure(RecordItem):
     current = field(OPTIONAL_INT)
 
 
-
 class OriginalGiver(RecordItem):
     """Who the money of a campaign's committee came from once the committees that gave to it are
     looked through to their own donors (recallwatch/core/lookthrough.py, end of run). One row per
@@ -209,6 +208,7 @@ class OriginalGiver(RecordItem):
     cycle = field("integer", required=True)  # 1: the path came back to a committee already on it
     unexplained = field("integer", required=True)  # 1: a committee's money its own receipts do not cover
     note = field()
+
 
 class Announcement(RecordItem):
     table = "announcements"
