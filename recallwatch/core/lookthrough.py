@@ -246,8 +246,9 @@ def direct_givers(db, attribution, looked_through_ids):
         """
         SELECT c.committee_id, c.donor_id, MIN(c.contributor_name), SUM(c.amount)
         FROM committees cm
-        JOIN contributions c ON c.committee_id = cm.id AND c.current = 1 AND c.counted = 1
-        WHERE cm.campaign_id IS NOT NULL AND c.id NOT IN (SELECT id FROM lookthrough_transfers)
+        CROSS JOIN contributions c  -- the campaigns' committees first, then their rows by index
+        WHERE cm.campaign_id IS NOT NULL AND c.committee_id = cm.id AND c.current = 1 AND c.counted = 1
+          AND c.id NOT IN (SELECT id FROM lookthrough_transfers)
         GROUP BY c.committee_id, c.donor_id, CASE WHEN c.donor_id IS NULL THEN c.contributor_name END
         """
     )
@@ -255,6 +256,16 @@ def direct_givers(db, attribution, looked_through_ids):
         receipt = Receipt("", recipient, donor_id, name, amount, None)
         attribution.add(recipient, attribution.donor(receipt), [], amount, direct=True)
     db.execute("DELETE FROM lookthrough_transfers")
+
+
+def names_of_donors(db, donor_ids, chunk=500):
+    ids = sorted(donor_ids)
+    names = {}
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        sql = f"SELECT id, name FROM donors WHERE id IN ({', '.join('?' * len(part))})"
+        names.update(db.execute(sql, part).fetchall())
+    return names
 
 
 def attribute(db, levels=DEFAULT_LEVELS):
@@ -272,7 +283,10 @@ def attribute(db, levels=DEFAULT_LEVELS):
             note = NOTE_LEVELS if levels < 1 else NOTE_REFUND
             giver = ("committee", transfer.giver_committee)
             attribution.add(transfer.recipient, giver, [], transfer.amount, direct=True, note=note)
-    donor_names = dict(db.execute("SELECT id, name FROM donors").fetchall()) if attribution.rows else {}
+    donor_ids = {
+        giver for (_, (kind, giver), *_) in attribution.rows if kind == "donor" and not giver.startswith("name:")
+    }
+    donor_names = names_of_donors(db, donor_ids)
     rows = []
     for (recipient, (kind, giver), path, cycle, unexplained, note), (direct, passed) in attribution.rows.items():
         if kind == "committee":
