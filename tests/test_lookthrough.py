@@ -201,3 +201,18 @@ def test_a_crawl_of_the_snapshot_fills_original_givers_at_the_end_of_its_run(sit
     db = open_database(site_db)
     assert db["original_givers"].count > 0
     assert_totals_equal_direct_totals(db)
+
+
+def test_a_transfer_nothing_explains_gives_no_row_to_the_committees_donors(db):
+    committee(db, "R", "Recall Committee", CAMPAIGN, position="support", side="against")
+    committee(db, "G", "G Committee")
+    gave(db, "G", "Ann", 100, "2022-01-01")
+    gave(db, "R", "G Committee", 100, "2022-02-01", "COM")
+    gave(db, "R", "G Committee", 50, "2022-02-02", "COM")
+    compute_lookthrough(db)
+    # G's 100 explains the first transfer (Ann); the second, with nothing left, stays with G
+    assert rows_of(db, "R") == [
+        ("G Committee", 50, [], 0, 1, NOTE_SHORT),
+        ("Ann", 100, ["G Committee"], 0, 0, None),
+    ]
+    assert_totals_equal_direct_totals(db)

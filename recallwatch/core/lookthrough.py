@@ -221,6 +221,8 @@ def look_through(ledger, attribution, transfer, share, visited, path, levels):
         attribution.add(recipient, ("committee", giver), path, share - explained, unexplained=1, note=note)
     for receipt, weight in given:
         part = explained * weight / total
+        if not part:
+            continue  # nothing of this transfer is explained: no row for each donor
         if not receipt.giver_committee:
             attribution.add(recipient, attribution.donor(receipt), here, part)
         elif len(here) < levels:
