@@ -112,6 +112,13 @@ def test_a_three_committee_chain_is_looked_through_two_levels(db):
     ]
     assert_totals_equal_direct_totals(db)
     assert done == {"rows": 10, "passed_through": 6}
+    # each giver's rank on the side (R and R2 together): Carol 1,500 + 500 and G's 2,000 tie (by name),
+    # Alice 1,125 + 375, Bob 375 + 125 and Erin 500 tie, K 400, Unknown PAC 250
+    ranks = dict(db.execute("SELECT DISTINCT name, giver_rank FROM original_givers").fetchall())
+    assert sorted(ranks, key=ranks.get) == [
+        "Carol", "G Political Action Committee", "Alice", "Bob", "Erin", "K Committee", "Unknown PAC",
+    ]  # fmt: skip
+    assert sorted(ranks.values()) == list(range(1, 8))
     stored = db["original_givers"].get(
         next(db.query("SELECT id FROM original_givers WHERE name = 'Carol' LIMIT 1"))["id"]
     )

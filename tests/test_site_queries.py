@@ -614,5 +614,5 @@ def test_every_canned_query_hides_its_sql_until_asked(client):
         assert 'id="sql-query"' not in page and '<textarea id="sql-editor"' not in page, name
         assert re.search(r'<a href="[^"]*_show_sql=1">show</a>', page), name
     shown = client.get(query_path("original_givers", _show_sql="1")).text
-    assert re.search(r'<pre id="sql-query">with per_giver as \(.*from original_givers', shown, re.DOTALL)
+    assert re.search(r'<pre id="sql-query">with listed as \(.*from original_givers', shown, re.DOTALL)
     assert ">hide</a>" in shown

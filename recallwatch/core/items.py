@@ -208,6 +208,9 @@ class OriginalGiver(RecordItem):
     cycle = field("integer", required=True)  # 1: the path came back to a committee already on it
     unexplained = field("integer", required=True)  # 1: a committee's money its own receipts do not cover
     note = field()
+    # the giver's rank on its side of the campaign by its total there, all its rows (1 = biggest),
+    # so the site lists the biggest givers without ranking every row on each request
+    giver_rank = field(OPTIONAL_INT)
 
 
 class Announcement(RecordItem):

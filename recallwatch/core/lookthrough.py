@@ -317,11 +317,31 @@ def attribute(db, levels=DEFAULT_LEVELS):
     return rows
 
 
+def rank_givers(rows):
+    """Set each row's giver_rank: its giver's place on its side of the campaign by total given."""
+    totals = defaultdict(float)
+    for row in rows:
+        totals[giver_of(row)] += row["direct_amount"] + row["passed_through_amount"]
+    sides = defaultdict(list)
+    for giver, total in totals.items():
+        sides[giver[:2]].append((-total, giver[4] or "", giver[3] or "", giver))
+    ranks = {}
+    for ranked in sides.values():
+        ranks.update((entry[-1], rank) for rank, entry in enumerate(sorted(ranked), start=1))
+    for row in rows:
+        row["giver_rank"] = ranks[giver_of(row)]
+    return rows
+
+
+def giver_of(row):
+    return (row["campaign_id"], row["side"], row["giver_kind"], row["original_giver"], row["name"])
+
+
 def compute_lookthrough(db, levels=DEFAULT_LEVELS):
     """Rebuild original_givers from every source's counted contributions. Returns the number of
     rows and how many carry money passed through a committee (for the run's stats)."""
     with db.atomic():  # the temporary table's writes too: no transaction is left open
-        rows = attribute(db, levels)
+        rows = rank_givers(attribute(db, levels))
         db.execute("DELETE FROM original_givers")
         db["original_givers"].insert_all(rows, batch_size=5000)
     return {"rows": len(rows), "passed_through": sum(1 for row in rows if row["levels"])}
