@@ -25,6 +25,8 @@ WATCHLIST = env("WATCHLIST", str(PROJECT_DIR / "data" / "watchlist.yml"))
 STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
 # Rows are also written when the oldest waiting one has waited this long (0: only full batches)
 STORE_FLUSH_SECONDS = float(env("STORE_FLUSH_SECONDS", "5"))
+# How many committees deep the end of a run follows money passed on to a campaign (recallwatch/core/lookthrough.py)
+LOOKTHROUGH_LEVELS = int(env("LOOKTHROUGH_LEVELS", "1"))
 
 # Limits on what a fetched document may be (a larger one is rejected with the reason): pages and
 # API answers (the export spiders allow more), and what an export zip may expand to

@@ -4,8 +4,10 @@ Builds the snapshot database (every spider, as `make crawl-snapshot`), then adds
 with SQLite itself (recursive CTEs, the project's schema and indexes from recallwatch/core/schema.py):
 --committees committees in the source systems (30 of them linked to the watched campaigns, the rest
 not, as in a county's or the state's full export), 10 filings each (Form 460 with a summary line 5),
---donors donors and --contributions contributions spread evenly over committees, filings, donors and
-four years of dates. Then serves it with `make serve` (the published settings and plugins) on
+--donors donors (each with an interest) and --contributions contributions spread evenly over committees,
+filings, donors and four years of dates, --transfers contributions from committees of no campaign to the
+watched ones (looked through into original_givers, timed) and --ies independent expenditures on the
+watched campaigns. Then serves it with `make serve` (the published settings and plugins) on
 127.0.0.1 and runs --clients client threads, each with its own keep-alive connection, issuing every
 canned query with its example parameters (tests/site.py EXAMPLES) as `.json?_shape=array`.
 Prints p50/p95/max per query and, as the baseline measured in the same run, `/-/versions.json` and
@@ -17,6 +19,7 @@ Prints p50/p95/max per query and, as the baseline measured in the same run, `/-/
 
 import argparse
 import http.client
+import json
 import sys
 import tempfile
 import threading
@@ -27,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.figures import emit, figure  # noqa: E402
+from recallwatch.core.lookthrough import compute_lookthrough  # noqa: E402
 from recallwatch.core.schema import INDEXES, open_database  # noqa: E402
 from tests.site import EXAMPLES, build_snapshot_db, serve  # noqa: E402
 
@@ -40,6 +44,13 @@ HARDER = {
         {"since": "2021-01-01", "min_amount": "1000"},
     ),
     "top_donors (gascon-recall-2022)": ("top_donors", {"campaign": "gascon-recall-2022"}),
+    "money_by_interest (gascon-recall-2022)": ("money_by_interest", {"campaign": "gascon-recall-2022"}),
+    "original_givers (gascon-recall-2022)": ("original_givers", {"campaign": "gascon-recall-2022"}),
+    "outside_spending (boudin-recall-2021-second)": ("outside_spending", {"campaign": "boudin-recall-2021-second"}),
+    "new_outside_spending (since 2021-01-01, $1,000+)": (
+        "new_outside_spending",
+        {"since": "2021-01-01", "min_amount": "1000"},
+    ),
 }
 
 GENERATE = [
@@ -71,9 +82,10 @@ GENERATE = [
     """,
     """
     with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < :donors)
-    insert into donors (id, name, kind, match_key)
+    insert into donors (id, name, kind, match_key, interest, mega_donor)
     select printf('gd%07d', i), printf('Sample Donor %d', i), case when i % 5 = 0 then 'organisation' else 'person' end,
-           printf('sample donor %d', i)
+           printf('sample donor %d', i), json_extract(:interests, printf('$[%d]', i % 6)),
+           case when i % 10000 = 0 then 1 else 0 end
     from n
     """,
     """
@@ -90,10 +102,34 @@ GENERATE = [
            0, case when i % 20 = 0 then 0 else 1 end, 1
     from n
     """,
+    # committees of no campaign passing money on to the watched committees (looked through)
+    """
+    with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < :transfers)
+    insert into contributions (id, filing_id, committee_id, source, schedule, contributor_name, entity_code, amount,
+                               date, memo, current, counted)
+    select printf('gt%06d', i), printf('gf%06d-%02d', i % :watched_committees, :filings_per - 1),
+           printf('gc%06d', i % :watched_committees), 'netfile_export', 'A',
+           printf('Generated committee %d (sample data)', :watched_committees + 100 + i), 'COM',
+           5000 + (i * 13) % 20000, '2022-06-01', 0, 1, 1
+    from n
+    """,
+    # independent expenditures on the watched campaigns by committees of none, both sides
+    """
+    with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < :ies)
+    insert into independent_expenditures (id, filing_id, committee_id, source, campaign_id, position, side,
+                                          target_name, amount, date, current, memo)
+    select printf('gie%07d', i), printf('gf%06d-00', :watched_committees + 100 + i % 200),
+           printf('gc%06d', :watched_committees + 100 + i % 200), 'netfile_export',
+           json_extract(:watched, printf('$[%d]', i % 3)), case i % 2 when 0 then 'support' else 'oppose' end,
+           case i % 2 when 0 then 'against' else 'for' end, 'Generated target', 100 + (i * 37) % 20000,
+           date('2021-01-01', printf('+%d days', i % 700)), 1, 0
+    from n
+    """,
 ]
+INTERESTS = ["real estate", "law enforcement", "labor", "technology", "individual", "finance"]
 
 
-def generate(db_path, contributions, committees, donors):
+def generate(db_path, contributions, committees, donors, transfers, ies):
     db = open_database(db_path)
     for table in {table for table, _ in INDEXES if table in ("contributions", "filings")}:
         for index in db[table].indexes:
@@ -107,6 +143,9 @@ def generate(db_path, contributions, committees, donors):
         "filings_per": FILINGS_PER_COMMITTEE,
         "donors": donors,
         "contributions": contributions,
+        "interests": json.dumps(INTERESTS),
+        "transfers": transfers,
+        "ies": ies,
     }
     for sql in GENERATE:
         started = time.monotonic()
@@ -114,8 +153,11 @@ def generate(db_path, contributions, committees, donors):
             db.execute(sql, {k: v for k, v in params.items() if f":{k}" in sql})
         print(f"  {sql.split('insert into ')[1].split()[0]}: {time.monotonic() - started:.1f} s", flush=True)
     started = time.monotonic()
-    open_database(db_path)  # the indexes again, as the schema declares them
+    db = open_database(db_path)  # the indexes again, as the schema declares them
     print(f"  indexes: {time.monotonic() - started:.1f} s", flush=True)
+    started = time.monotonic()
+    done = compute_lookthrough(db)  # as the end of a filings run does
+    print(f"  look-through (original_givers): {time.monotonic() - started:.1f} s, {done}", flush=True)
 
 
 def build(folder, args):
@@ -126,7 +168,7 @@ def build(folder, args):
         return db_path
     started = time.monotonic()
     build_snapshot_db(folder)
-    generate(db_path, args.contributions, args.committees, args.donors)
+    generate(db_path, args.contributions, args.committees, args.donors, args.transfers, args.ies)
     print(f"built {db_path} in {time.monotonic() - started:.0f} s", flush=True)
     return db_path
 
@@ -208,6 +250,8 @@ def main():
     parser.add_argument("--contributions", type=int, default=5_000_000)
     parser.add_argument("--committees", type=int, default=5_000)
     parser.add_argument("--donors", type=int, default=1_000_000)
+    parser.add_argument("--transfers", type=int, default=300, help="committee-to-committee contributions")
+    parser.add_argument("--ies", type=int, default=20_000, help="independent expenditures")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=80, help="requests per query")
     parser.add_argument("--keep", help="folder for the generated database (reused when it exists)")

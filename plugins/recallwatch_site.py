@@ -16,6 +16,11 @@
   and gigabytes in a step the time limit cannot interrupt.
 - In query results, a `donor_id` links to the `donor` query (every contribution of that donor) and
   an `article_id` to the article's page, so a reader can follow them with a click.
+- Money reads as money on every HTML page (table rows and query results): a number in a money column
+  (MONEY_COLUMN: amount, total*, *_amount, given, spent...) shows as `$175,000` or `$310.25`; CSV and
+  JSON keep the plain number.
+- Every canned query hides its SQL unless its metadata says `hide_sql: false`; the page's "show"
+  link (`?_show_sql=1`) shows it.
 - `.atom` of a query with no rows is a valid empty feed (datasette-atom 0.9 answers such a query
   with an error, so a feed of failures would break while nothing fails).
 """
@@ -392,9 +397,40 @@ def article_link(datasette, database, value):
 ID_LINKS = {"donor_id": donor_link, "article_id": article_link}
 
 
+# Columns that hold US dollars, in the tables and in the canned queries' results
+MONEY_COLUMN = re.compile(
+    r"^(amount|amount_\w+|\w+_amount|total\w*|\w+_total|given|\w+_given|spent|raised|direct|passed_through"
+    r"|not_itemized|cumulative_ytd|\w+_in_summary|\w+_after_summary|total_raised_summary|\w+_money)$"
+)
+
+
+def dollars(value):
+    """175000.0 -> '$175,000'; 310.25 -> '$310.25'; -50.5 -> '-$50.50'."""
+    cents = round(abs(value) * 100)
+    whole, rest = divmod(cents, 100)
+    return ("-" if value < 0 and cents else "") + f"${whole:,}" + (f".{rest:02d}" if rest else "")
+
+
+def is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 @hookimpl
 def render_cell(value, column, table, database, datasette):
+    if is_number(value) and MONEY_COLUMN.match(column):
+        return dollars(value)
     if table is not None or column not in ID_LINKS or not isinstance(value, str) or not value:
         return None
     url = ID_LINKS[column](datasette, database, value)
     return markupsafe.Markup('<a href="{}">{}</a>').format(url, value)
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    """The database's canned queries, each hiding its SQL unless it says `hide_sql: false`."""
+    queries = datasette.metadata("queries", database=database, fallback=False) or {}
+    return {
+        name: {**query, "hide_sql": query.get("hide_sql", True)}
+        for name, query in queries.items()
+        if isinstance(query, dict)
+    }

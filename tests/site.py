@@ -38,6 +38,10 @@ EXAMPLES = {
     "cross_campaign_donors": {},
     "new_contributions": {"since": "2022-05-01", "min_amount": "10000"},
     "source_health": {},
+    "money_by_interest": {"campaign": BOUDIN},
+    "original_givers": {"campaign": BOUDIN},
+    "outside_spending": {"campaign": GASCON},
+    "new_outside_spending": {"since": "2022-01-01", "min_amount": "5000"},
 }
 
 

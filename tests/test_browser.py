@@ -103,7 +103,7 @@ def test_a_reporter_runs_top_donors_from_its_form_and_follows_a_donor(site, page
     page.wait_for_url("**/recalls/donor?donor=*")
     page.wait_for_selector("table.rows-and-columns")
     rows = page.locator("table.rows-and-columns tbody")
-    assert rows.locator("td.col-amount").all_inner_texts() == ["150000.0", "75000.0", "50000.0", "50000.0"]
+    assert rows.locator("td.col-amount").all_inner_texts() == ["$150,000", "$75,000", "$50,000", "$50,000"]
     assert set(rows.locator("td.col-name_as_filed").all_inner_texts()) == {
         "FICTITIOUS, BARTHOLOMEW",
         "Fictitious, Bartholomew",
@@ -113,7 +113,11 @@ def test_a_reporter_runs_top_donors_from_its_form_and_follows_a_donor(site, page
 
 @pytest.mark.parametrize(
     ("dashboard", "charts"),
-    [("campaign-money", ["money-over-time", "top-donors", "totals-by-committee"]), ("petitions", ["petition-stages"])],
+    [
+        ("campaign-money", ["money-over-time", "top-donors", "totals-by-committee"]),
+        ("petitions", ["petition-stages"]),
+        ("who-is-behind-it", ["interest-shares", "outside-vs-direct", "top-original-givers"]),
+    ],
 )
 def test_a_dashboard_renders_its_charts(site, page, screenshots, dashboard, charts):
     response = page.goto(f"{site}/-/dashboards/{dashboard}")
@@ -125,6 +129,30 @@ def test_a_dashboard_renders_its_charts(site, page, screenshots, dashboard, char
     assert not page.errors
     assert not page.refused
     page.screenshot(path=screenshots / f"dashboard-{dashboard}.png", full_page=True)
+
+
+NEW_QUERIES = {
+    "money_by_interest": ({"campaign": BOUDIN}, "given"),
+    "original_givers": ({"campaign": BOUDIN}, "total"),
+    "outside_spending": ({"campaign": "gascon-recall-2022"}, None),  # no outside spending in the snapshot
+    "new_outside_spending": ({"since": "2022-01-01", "min_amount": "5000"}, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_QUERIES))
+def test_a_new_query_shows_money_as_dollars_and_its_sql_in_one_click(site, page, screenshots, name):
+    params, money_column = NEW_QUERIES[name]
+    page.goto(f"{site}/recalls/{name}?" + urllib.parse.urlencode(params))
+    page.wait_for_load_state("networkidle")
+    assert page.locator("pre#sql-query, textarea#sql-editor").count() == 0
+    if money_column:
+        figures = page.locator(f"table.rows-and-columns td.col-{money_column}").all_inner_texts()
+        assert figures and all(figure.startswith("$") for figure in figures), figures
+    page.screenshot(path=screenshots / f"query-{name}.png", full_page=True)
+    page.locator(".show-hide-sql a", has_text="show").click()
+    page.wait_for_selector("pre#sql-query")
+    assert "select" in page.inner_text("pre#sql-query")
+    assert not page.errors
 
 
 def test_no_page_runs_a_script_from_article_text(site, page, screenshots):

@@ -28,6 +28,7 @@ ORDER = [
     "mark_late_reports",
     "ensure_filer_committees",
     "create_deferred_rule_indexes",
+    "compute_lookthrough",
     "record_run_status",
 ]
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.site import BOUDIN, EXAMPLES, GASCON, UNION_LOCAL, Client, metadata
 
-FEEDS = ["failing_sources", "campaign_news", "registrar_announcements", "new_contributions"]
+FEEDS = ["failing_sources", "campaign_news", "registrar_announcements", "new_contributions", "new_outside_spending"]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_every_canned_query_page_runs_with_its_example(client, name):
     response = client.get(query_path(name))
     assert response.status_code == 200
     assert "message-error" not in response.text
-    assert ('class="rows-and-columns"' in response.text) == (name != "failing_sources")
+    assert ('class="rows-and-columns"' in response.text) == bool(rows(client, name))
 
 
 def test_campaign_money_gives_each_committee_and_each_side_total(client):
@@ -278,13 +278,16 @@ def test_dashboards_and_search_are_published(client):
         "/-/dashboards",
         f"/-/dashboards/campaign-money?campaign={BOUDIN}",
         f"/-/dashboards/petitions?campaign={GASCON}",
+        f"/-/dashboards/who-is-behind-it?campaign={BOUDIN}",
         "/-/search?q=recall",
     ):
         assert client.get(path).status_code == 200, path
     assert 'href="/-/search"' in client.get("/").text
 
 
-@pytest.mark.parametrize(("dashboard", "campaign"), [("campaign-money", BOUDIN), ("petitions", GASCON)])
+@pytest.mark.parametrize(
+    ("dashboard", "campaign"), [("campaign-money", BOUDIN), ("petitions", GASCON), ("who-is-behind-it", BOUDIN)]
+)
 def test_every_dashboard_chart_query_returns_rows(client, dashboard, campaign):
     charts = metadata()["plugins"]["datasette-dashboards"][dashboard]["charts"]
     for name, chart in charts.items():
@@ -420,3 +423,196 @@ def test_values_up_to_the_length_limit_still_work(client):
     longest = sql_json(client, "select max(length(text)) as n from articles").json()[0]["n"]
     assert longest > 0
     assert client.get("/recalls/articles").status_code == 200
+
+
+# Who is behind it: interests, original givers and outside spending on a small seeded database
+# (figures by hand in the comments). R_AGAINST supports the recall (against the prosecutor), R_FOR
+# opposes it; G_PAC, a committee of no campaign, passes 20,000 on to R_AGAINST.
+R_AGAINST, R_FOR, G_PAC = "r-against", "r-for", "g-pac"
+SEEDED_DONORS = [
+    # id, name, interest, mega_donor
+    ("d-realty", "Realty Partners LLC", "real estate", 1),
+    ("d-ann", "Person, Ann", "individual", 0),
+    ("d-union", "Union Local", "labor", 1),
+    ("d-ben", "Person, Ben", None, None),
+]
+SEEDED_CONTRIBUTIONS = [
+    # committee, donor, name as filed, entity code, amount, date, counted
+    (R_AGAINST, "d-realty", "Realty Partners LLC", "OTH", 100000, "2022-03-01", 1),
+    (R_AGAINST, "d-ann", "Person, Ann", "IND", 5000, "2022-03-02", 1),
+    (R_AGAINST, "d-ann", "Person, Ann", "IND", 999, "2022-03-03", 0),  # not counted
+    (R_AGAINST, "d-gpac", "Good Government PAC", "COM", 20000, "2022-04-01", 1),  # G_PAC's transfer
+    (G_PAC, "d-realty", "Realty Partners LLC", "OTH", 10000, "2022-01-01", 1),
+    (G_PAC, "d-ben", "Person, Ben", "IND", 30000, "2022-02-01", 1),
+    (R_FOR, "d-union", "Union Local", "OTH", 50000, "2022-03-05", 1),
+    (R_FOR, "d-ann", "Person, Ann", "IND", 2500, "2022-03-06", 1),
+]
+SEEDED_IES = [
+    # id, spender, side, position, amount, date, current, memo, filing
+    ("ie1", "s-safety", "against", "support", 30000, "2022-04-10", 1, 0, "fi1"),
+    ("ie2", "s-safety", "against", "support", 10000, "2022-05-01", 1, 0, None),
+    ("ie3", "s-reform", "for", "oppose", 25000, "2022-04-20", 1, 0, None),
+    ("ie4", "s-safety", "against", "support", 99999, "2022-04-12", 0, 0, None),  # superseded amendment
+    ("ie5", "s-reform", "for", "oppose", 500, "2022-04-21", 1, 1, None),  # memo entry
+]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    from recallwatch.core.lookthrough import compute_lookthrough
+    from recallwatch.core.schema import open_database
+
+    path = tmp_path_factory.mktemp("seeded") / "recalls.db"
+    db = open_database(path)
+    db["campaigns"].insert({"id": GASCON, "title": "Recall of George Gascón (2022)"})
+    db["committees"].insert_all(
+        {"id": cid, "name": name, "source": "s", "source_id": cid, "campaign_id": campaign, "position": position,
+         "side": side}
+        for cid, name, campaign, position, side in [
+            (R_AGAINST, "Recall Gascón Now", GASCON, "support", "against"),
+            (R_FOR, "Stop the Recall", GASCON, "oppose", "for"),
+            (G_PAC, "Good Government PAC", None, None, None),
+            ("s-safety", "Outside Safety PAC", None, None, None),
+            ("s-reform", "Reform Defenders IE", None, None, None),
+        ]
+    )  # fmt: skip
+    db["donors"].insert_all(
+        {"id": i, "name": name, "interest": interest, "mega_donor": mega} for i, name, interest, mega in SEEDED_DONORS
+    )
+    db["contributions"].insert_all(
+        {"id": f"c{n}", "filing_id": "f", "committee_id": to, "source": "s", "schedule": "A", "donor_id": donor,
+         "contributor_name": name, "entity_code": code, "amount": amount, "date": date, "current": 1,
+         "counted": counted}
+        for n, (to, donor, name, code, amount, date, counted) in enumerate(SEEDED_CONTRIBUTIONS)
+    )  # fmt: skip
+    db["filings"].insert({"id": "fi1", "committee_id": "s-safety", "source": "s", "report_id": "r1",
+                          "form_type": "F496", "amendment": 0, "filed": "2022-04-11", "current": 1})  # fmt: skip
+    db["independent_expenditures"].insert_all(
+        {"id": i, "filing_id": filing or "none", "committee_id": spender, "source": "s", "campaign_id": GASCON,
+         "side": side, "position": position, "target_name": "George Gascón", "amount": amount, "date": date,
+         "current": current, "memo": memo, "description": "mailers"}
+        for i, spender, side, position, amount, date, current, memo, filing in SEEDED_IES
+    )  # fmt: skip
+    compute_lookthrough(db)
+    client = Client(path)
+    yield client
+    client.close()
+
+
+def seeded_rows(client, name, **params):
+    response = client.get(f"/recalls/{name}.json?" + urllib.parse.urlencode({**params, "_shape": "array"}))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_money_by_interest_gives_each_sides_interests_with_their_share_and_mega_donors(seeded):
+    result = seeded_rows(seeded, "money_by_interest", campaign=GASCON)
+    # against: 100,000 + 5,000 + G_PAC's 20,000 = 125,000 (the 999 is not counted); G_PAC's donor id has
+    # no donors row: unclassified. for: 50,000 + 2,500 = 52,500.
+    assert [
+        (r["side"], r["interest"], r["given"], r["pct_of_side"], r["donors"], r["mega_donors"]) for r in result
+    ] == [
+        ("against", "real estate", 100000.0, 80.0, 1, "Realty Partners LLC ($100,000)"),
+        ("against", "unclassified", 20000.0, 16.0, 1, None),
+        ("against", "individual", 5000.0, 4.0, 1, None),
+        ("for", "labor", 50000.0, 95.2, 1, "Union Local ($50,000)"),  # 50,000 / 52,500
+        ("for", "individual", 2500.0, 4.8, 1, None),
+    ]
+    assert {r["side"]: r["side_total"] for r in result} == {"against": 125000.0, "for": 52500.0}
+
+
+def test_original_givers_looks_through_the_committee_with_its_path(seeded):
+    result = seeded_rows(seeded, "original_givers", campaign=GASCON)
+    # G_PAC had 40,000 by 2022-04-01 (Realty 10,000, Ben 30,000): its 20,000 is Realty's 5,000 and Ben's 15,000
+    assert [(r["side"], r["rank"], r["original_giver"], r["total"], r["direct"], r["passed_through"],
+             r["pct_of_side"], r["through"]) for r in result] == [
+        ("against", 1, "Realty Partners LLC", 105000.0, 100000.0, 5000.0, 84.0, "Good Government PAC"),
+        ("against", 2, "Person, Ben", 15000.0, 0.0, 15000.0, 12.0, "Good Government PAC"),
+        ("against", 3, "Person, Ann", 5000.0, 5000.0, 0.0, 4.0, None),
+        ("for", 1, "Union Local", 50000.0, 50000.0, 0.0, 95.2, None),
+        ("for", 2, "Person, Ann", 2500.0, 2500.0, 0.0, 4.8, None),
+    ]  # fmt: skip
+    assert {r["side"]: r["side_total"] for r in result} == {"against": 125000.0, "for": 52500.0}
+    assert result[0]["donor_id"] == "d-realty" and result[0]["levels"] == 1 and result[0]["cycle"] == 0
+
+
+def test_outside_spending_ranks_each_sides_spenders_beside_the_committees_money(seeded):
+    result = seeded_rows(seeded, "outside_spending", campaign=GASCON)
+    # against: Outside Safety PAC 30,000 + 10,000 (the superseded 99,999 left out); for: Reform Defenders
+    # 25,000 (the 500 memo entry left out). The committees raised 125,000 and 52,500 (itemized).
+    assert [(r["side"], r["rank"], r["spender"], r["spent"], r["expenditures"], r["first_expenditure"],
+             r["last_expenditure"], r["side_outside_total"], r["side_committee_money"]) for r in result] == [
+        ("against", 1, "Outside Safety PAC", 40000.0, 2, "2022-04-10", "2022-05-01", 40000.0, 125000.0),
+        ("for", 1, "Reform Defenders IE", 25000.0, 1, "2022-04-20", "2022-04-20", 25000.0, 52500.0),
+    ]  # fmt: skip
+
+
+def test_new_outside_spending_is_a_feed_of_expenditures_since_a_date_above_an_amount(seeded):
+    params = {"since": "2022-04-15", "min_amount": "5000"}
+    result = seeded_rows(seeded, "new_outside_spending", **params)
+    # ie1 (2022-04-10, filed 04-11) is before the date, ie4 superseded, ie5 a memo entry
+    assert [(r["date"], r["amount"], r["spender"]) for r in result] == [
+        ("2022-05-01", 10000.0, "Outside Safety PAC"),
+        ("2022-04-20", 25000.0, "Reform Defenders IE"),
+    ]
+    response = seeded.get("/recalls/new_outside_spending.atom?" + urllib.parse.urlencode(params))
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0 and parsed.version == "atom10"
+    assert [e.title for e in parsed.entries] == [
+        f"$10,000 by Outside Safety PAC (against the prosecutor) - {GASCON}",
+        f"$25,000 by Reform Defenders IE (for the prosecutor) - {GASCON}",
+    ]
+    assert parsed.entries[0].link == f"http://localhost/recalls/outside_spending?campaign={GASCON}"
+    assert seeded.get(parsed.entries[0].link.removeprefix("http://localhost")).status_code == 200
+
+
+def test_the_who_is_behind_it_charts_return_rows_for_the_seeded_campaign(seeded):
+    charts = metadata()["plugins"]["datasette-dashboards"]["who-is-behind-it"]["charts"]
+    for name, chart in charts.items():
+        sql = chart["query"].replace("[[", "").replace("]]", "")
+        found = seeded.get(
+            "/recalls.json?" + urllib.parse.urlencode({"sql": sql, "campaign": GASCON, "_shape": "array"})
+        )
+        assert found.status_code == 200, (name, found.text)
+        assert found.json(), name
+
+
+# Money as money where a person looks, plain numbers in CSV and JSON
+
+
+def money_cells(page, column):
+    return re.findall(rf'<td class="col-{column}(?: type-\w+)?">([^<]*)</td>', page)
+
+
+def test_money_reads_as_dollars_in_html_and_stays_a_number_in_csv_and_json(seeded):
+    path = "/recalls/original_givers?" + urllib.parse.urlencode({"campaign": GASCON})
+    assert money_cells(seeded.get(path).text, "total") == ["$105,000", "$15,000", "$5,000", "$50,000", "$2,500"]
+    assert seeded_rows(seeded, "original_givers", campaign=GASCON)[0]["total"] == 105000.0
+    csv_text = seeded.get(path.replace("original_givers?", "original_givers.csv?")).text
+    assert next(csv.DictReader(io.StringIO(csv_text)))["total"] == "105000.0"
+    table = seeded.get("/recalls/contributions?_sort_desc=amount").text
+    assert money_cells(table, "amount")[:2] == ["$100,000", "$50,000"]
+    assert "$999" in table and "$2,500" in table
+    assert seeded.get("/recalls/contributions.json?_shape=array&_sort_desc=amount").json()[0]["amount"] == 100000.0
+    assert "100000.0" in seeded.get("/recalls/contributions.csv?_sort_desc=amount").text
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_money_figure_of_every_canned_query_page_reads_as_dollars(client, name):
+    page = client.get(query_path(name)).text
+    for row in rows(client, name)[:1]:
+        for column_name, value in row.items():
+            if isinstance(value, float) and column_name not in ("pct_of_side", "cumulative_pct", "top_two_pct",
+                                                                 "pct_of_side_outside", "last_run_duration_s",
+                                                                 "days_since_success"):  # fmt: skip
+                assert money_cells(page, column_name)[0].startswith(("$", "-$")), (name, column_name)
+
+
+def test_every_canned_query_hides_its_sql_until_asked(client):
+    for name in sorted(EXAMPLES):
+        page = client.get(query_path(name)).text
+        assert 'id="sql-query"' not in page and '<textarea id="sql-editor"' not in page, name
+        assert re.search(r'<a href="[^"]*_show_sql=1">show</a>', page), name
+    shown = client.get(query_path("original_givers", _show_sql="1")).text
+    assert re.search(r'<pre id="sql-query">with listed as \(.*from original_givers', shown, re.DOTALL)
+    assert ">hide</a>" in shown

@@ -188,6 +188,33 @@ class IndependentExpenditure(RecordItem):
     current = field(OPTIONAL_INT)
 
 
+class OriginalGiver(RecordItem):
+    """Who the money of a campaign's committee came from once the committees that gave to it are
+    looked through to their own donors (recallwatch/core/lookthrough.py, end of run). One row per
+    recipient committee, original giver and path; a row's direct_amount + passed_through_amount
+    over a committee add up to its counted contributions."""
+
+    table = "original_givers"
+    id = field(TEXT, required=True)
+    campaign_id = field()
+    side = field(enum=["for", "against", None])
+    position = field(enum=["support", "oppose", None])
+    recipient_committee_id = field(TEXT, required=True)
+    original_giver = field()  # a donors.id, or a committees.id (a committee's money it cannot explain)
+    giver_kind = field(enum=["donor", "committee", None])
+    name = field(TEXT, required=True)
+    direct_amount = field("number", required=True)  # given to the recipient itself
+    passed_through_amount = field("number", required=True)  # given to a committee that passed it on
+    path = field(TEXT, required=True)  # JSON list of the committees' names, giver's first, recipient excluded
+    levels = field("integer", required=True)  # committees between the giver and the recipient
+    cycle = field("integer", required=True)  # 1: the path came back to a committee already on it
+    unexplained = field("integer", required=True)  # 1: a committee's money its own receipts do not cover
+    note = field()
+    # the giver's rank on its side of the campaign by its total there, all its rows (1 = biggest),
+    # so the site lists the biggest givers without ranking every row on each request
+    giver_rank = field(OPTIONAL_INT)
+
+
 class Announcement(RecordItem):
     table = "announcements"
     id = field(TEXT, required=True)

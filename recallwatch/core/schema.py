@@ -19,6 +19,7 @@ RECORD_ITEMS = [
     items.Donor,
     items.ContributionMade,
     items.IndependentExpenditure,
+    items.OriginalGiver,
     items.Announcement,
     items.PetitionCount,
     items.InvalidReason,
@@ -144,6 +145,9 @@ INDEXES = [
     ("independent_expenditures", ["campaign_id", "current"]),
     ("independent_expenditures", ["committee_id"]),
     ("independent_expenditures", ["filing_id"]),
+    # original_givers query: the rows of the givers it lists, and each side's total from the index alone
+    ("original_givers", ["campaign_id", "giver_rank", "side"]),
+    ("original_givers", ["campaign_id", "side", "direct_amount", "passed_through_amount"]),
     ("petition_counts", ["campaign_id", "as_of"]),
     ("petition_counts", ["announcement_id"]),
     ("announcements", ["published"]),

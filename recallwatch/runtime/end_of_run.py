@@ -3,17 +3,20 @@
 1. flush_store: the store's last rows, the donors they name and the fetches they complete, in one
    transaction (pipelines/store.py);
 2. create_deferred_indexes: the indexes a first bulk load went without, but those of the table
-   the totals rules rewrite (contributions: see 10);
+   the totals rules rewrite (contributions: see 11);
 3. close_warc_archive: the run's WARC file (recallwatch/runtime/provenance.py);
-4-9. the totals rules of a filings source (recallwatch/core/totals.py), in one transaction:
+4-10. the totals rules of a filings source (recallwatch/core/totals.py), in one transaction:
    mark_current_filings (the latest amendment counts), mark_current_contributions,
    mark_current_money_out (contributions made and IEs follow their filing), mark_counted_rows,
    mark_late_reports (a late report a Form 460 lists again is not counted twice),
    ensure_filer_committees; a spider that stores no filings skips them;
-10. create_deferred_rule_indexes: the deferred indexes of contributions, built once the rules have
+11. create_deferred_rule_indexes: the deferred indexes of contributions, built once the rules have
    set `current` and `counted` on every row (an index kept up to date row by row through those
    updates makes them about 4x slower: 8 s instead of 2 s for a million rows);
-11. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
+12. compute_lookthrough: `original_givers`, the money committees passed on to the campaigns'
+   committees attributed to their own donors (recallwatch/core/lookthrough.py), rebuilt over every
+   source once a filings spider's rules have run (LOOKTHROUGH_LEVELS committees deep, default 1);
+13. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
 
 Scrapy calls the pipelines' close_spider before the spider_closed signal, and the order of signal
 handlers and extensions is that of their registration; none of it matters here: the Run (a Scrapy
@@ -28,7 +31,7 @@ import sqlite3
 from dataclasses import dataclass
 from itertools import groupby
 
-from recallwatch.core import totals
+from recallwatch.core import lookthrough, totals
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +74,13 @@ def totals_rule(rule):
     return step
 
 
+def compute_lookthrough(run, spider, reason):
+    if not run.totals_source:
+        return None  # no money changed
+    levels = run.crawler.settings.getint("LOOKTHROUGH_LEVELS", lookthrough.DEFAULT_LEVELS)
+    return lookthrough.compute_lookthrough(run.db, levels)
+
+
 def record_run_status(run, spider, reason):
     run.record_status(spider, reason)
 
@@ -86,6 +96,7 @@ STEPS = (
     Step("mark_late_reports", totals_rule(totals.mark_late_reports), "totals_rules"),
     Step("ensure_filer_committees", totals_rule(totals.ensure_filer_committees), "totals_rules"),
     Step("create_deferred_rule_indexes", create_deferred_rule_indexes),
+    Step("compute_lookthrough", compute_lookthrough),
     Step("record_run_status", record_run_status),
 )
 
