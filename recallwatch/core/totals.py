@@ -37,6 +37,8 @@ which report's period covers them. A source without an entry follows the Califor
 
 from dataclasses import dataclass, field
 
+from recallwatch.core.ids import fold
+
 # The contributor entity codes of the CAL format, and other spellings seen in the data.
 ENTITY_CODES = ("IND", "COM", "OTH", "PTY", "SCC")
 ENTITY_CODE_ALIASES = {
@@ -265,6 +267,92 @@ def ensure_filer_committees(db, source):
     return db["committees"].count - before
 
 
+# Money paid out: the giver's (or spender's) column of each table, filled in from the filing
+MONEY_OUT_TABLES = {"contributions_made": "giver_committee_id", "independent_expenditures": "committee_id"}
+
+
+def mark_current_money_out(db, source):
+    """Rule 1 for money paid out (contributions made, independent expenditures): current follows
+    the filing (the latest amendment counts); a row stored without its giver or spender takes the
+    filing's filer. Any source. Returns the number of rows changed."""
+    changed = 0
+    for table, payer in MONEY_OUT_TABLES.items():
+        changed += _changed_rows(
+            db,
+            f"""
+            UPDATE {table}
+            SET current = filings.current, {payer} = COALESCE({table}.{payer}, filings.committee_id)
+            FROM filings
+            WHERE filings.id = {table}.filing_id
+              AND {table}.source = :source
+              AND ({table}.current IS NOT filings.current OR {table}.{payer} IS NULL)
+            """,
+            {"source": source},
+        )
+    return changed
+
+
+def link_contributions_made(db, source):
+    """Each contribution made of the source, joined to the committee that received it:
+    `recipient_committee_id` = the committee (of any source: a county-filed recall committee from
+    NetFile has its FPPC id too) whose fppc_id, or same-source source_id, is the recipient id as
+    filed, else the one whose name folds to the same text as the recipient's name. Among several,
+    one linked to a campaign first. The row takes that committee's campaign and position (else
+    keeps those its own fields named). Returns the number of rows changed."""
+    db.conn.create_function("fold", 1, fold, deterministic=True)
+    db.execute("DROP TABLE IF EXISTS temp.recipient_keys")
+    db.execute(
+        "CREATE TEMP TABLE recipient_keys (key TEXT PRIMARY KEY, committee_id TEXT, campaign_id TEXT, position TEXT)"
+    )
+    db.execute(
+        """
+        INSERT OR IGNORE INTO temp.recipient_keys
+        SELECT key, id, campaign_id, position FROM (
+            SELECT 'id:' || fppc_id AS key, id, campaign_id, position, 0 AS rank, source = :source AS own
+            FROM committees WHERE fppc_id IS NOT NULL AND fppc_id != ''
+            UNION ALL
+            SELECT 'id:' || source_id, id, campaign_id, position, 1, 1
+            FROM committees WHERE source = :source AND source_id IS NOT NULL
+            UNION ALL
+            SELECT 'name:' || fold(name), id, campaign_id, position, 2, source = :source
+            FROM committees WHERE name IS NOT NULL
+        )
+        ORDER BY campaign_id IS NULL, rank, own DESC, id
+        """,
+        {"source": source},
+    )
+    try:
+        return _changed_rows(
+            db,
+            """
+            WITH matched AS (
+                SELECT made.id AS made_id,
+                       COALESCE(by_id.committee_id, by_name.committee_id) AS committee_id,
+                       COALESCE(by_id.campaign_id, by_name.campaign_id) AS campaign_id,
+                       COALESCE(by_id.position, by_name.position) AS position
+                FROM contributions_made AS made
+                LEFT JOIN temp.recipient_keys AS by_id ON by_id.key = 'id:' || made.recipient_source_id
+                LEFT JOIN temp.recipient_keys AS by_name ON by_name.key = 'name:' || fold(made.recipient_name)
+                WHERE made.source = :source
+            )
+            UPDATE contributions_made
+            SET recipient_committee_id = matched.committee_id,
+                campaign_id = COALESCE(matched.campaign_id, contributions_made.campaign_id),
+                position = CASE WHEN matched.campaign_id IS NOT NULL THEN matched.position
+                                ELSE contributions_made.position END
+            FROM matched
+            WHERE contributions_made.id = matched.made_id
+              AND (contributions_made.recipient_committee_id IS NOT matched.committee_id
+                   OR (matched.campaign_id IS NOT NULL
+                       AND (contributions_made.campaign_id IS NOT matched.campaign_id
+                            OR contributions_made.position IS NOT matched.position)))
+            """,
+            {"source": source},
+        )
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.recipient_keys")
+
+
 # The rules in the order they apply (the end of a run runs them as steps, in this order)
 RULES = (
     mark_current_filings,
@@ -272,6 +360,8 @@ RULES = (
     mark_counted_rows,
     mark_late_reports,
     ensure_filer_committees,
+    mark_current_money_out,
+    link_contributions_made,
 )
 
 
