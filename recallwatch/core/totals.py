@@ -314,7 +314,7 @@ def link_contributions_made(db, source):
             SELECT 'id:' || source_id, id, campaign_id, position, 1, 1
             FROM committees WHERE source = :source AND source_id IS NOT NULL
             UNION ALL
-            SELECT 'name:' || fold(name), id, campaign_id, position, 2, source = :source
+            SELECT 'name:' || fold(trim(name)), id, campaign_id, position, 2, source = :source
             FROM committees WHERE name IS NOT NULL
         )
         ORDER BY campaign_id IS NULL, rank, own DESC, id
@@ -332,7 +332,7 @@ def link_contributions_made(db, source):
                        COALESCE(by_id.position, by_name.position) AS position
                 FROM contributions_made AS made
                 LEFT JOIN temp.recipient_keys AS by_id ON by_id.key = 'id:' || made.recipient_source_id
-                LEFT JOIN temp.recipient_keys AS by_name ON by_name.key = 'name:' || fold(made.recipient_name)
+                LEFT JOIN temp.recipient_keys AS by_name ON by_name.key = 'name:' || fold(trim(made.recipient_name))
                 WHERE made.source = :source
             )
             UPDATE contributions_made

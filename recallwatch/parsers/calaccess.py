@@ -89,6 +89,7 @@ TABLE_ITEM_TYPES = {
 CONTRIBUTIONS_MADE_FORMS = ("F461P5", "D")
 LATE_CONTRIBUTIONS_MADE = "F497P2"
 EXPENDITURE_IE_FORMS = ("F465P3",)
+INDEPENDENT_EXPENDITURE = "IE"  # the route of a Schedule D row whose EXPN_CODE is IND
 # The forms whose cover page names an independent expenditure's candidate or measure
 IE_COVER_FORMS = ("F496", "F465")
 # OFFICE_CD codes (LOOKUP_CODES_CD and the older letter codes) of the offices the watchlist follows
@@ -667,14 +668,16 @@ class ExportReader:
 
         return build
 
-    def split_builder(self, header, routes):
+    def split_builder(self, header, routes, route_of=None):
         """A table whose rows go to several tables by FORM_TYPE: routes = {form: (item class, fields,
-        build)}; build(values) -> (item class, row) or None. Other forms are counted in `skipped`."""
+        build)}; build(values) -> (item class, row) or None. Other forms are counted in `skipped`.
+        route_of(form, values) may name another route for some rows of a form."""
         form = header.index("FORM_TYPE")
         kinds = {item_class: fields for item_class, fields, _ in routes.values()}
 
         def build(values):
-            route = routes.get(values[form].strip().upper())
+            form_type = values[form].strip().upper()
+            route = routes.get(route_of(form_type, values) if route_of else form_type)
             if route is None:
                 self.skipped += 1
                 return None
@@ -717,7 +720,16 @@ class ExportReader:
             made = (ContributionMade, CONTRIBUTION_MADE_FIELDS, self.contribution_made_builder(header, "EXPN", payee))
             spent = (IndependentExpenditure, IE_FIELDS, self.expenditure_ie_builder(header, "EXPN", payee))
             routes = {form: made for form in CONTRIBUTIONS_MADE_FORMS}
-            return self.split_builder(header, {**routes, **dict.fromkeys(EXPENDITURE_IE_FORMS, spent)})
+            code = header.index("EXPN_CODE")
+
+            def route_of(form_type, values):
+                # Schedule D lists independent expenditures too (EXPN_CODE IND), beside contributions
+                if form_type == "D" and values[code].strip().upper() == "IND":
+                    return INDEPENDENT_EXPENDITURE
+                return form_type
+
+            routes = {**routes, **dict.fromkeys(EXPENDITURE_IE_FORMS, spent), INDEPENDENT_EXPENDITURE: spent}
+            return self.split_builder(header, routes, route_of)
         if table == "S496_CD":
             return IndependentExpenditure, IE_FIELDS, self.expenditure_ie_builder(header, "S496")
         raise ValueError(f"no reader for {table}")

@@ -1,0 +1,172 @@
+"""Money paid out in CAL-ACCESS: contributions made (Form 461 part 5, Schedule D, Form 497 part 2)
+and independent expenditures (Form 496, Form 465 part 3), crawled from
+tests/fixtures/filings_calaccess/money_out/.
+
+The EXPN_CD, S497_CD and S496_CD rows are real rows of ../shared/samples (bytes untouched: CRLF,
+trailing tabs, the 0x1A byte in a MEMO_REFNO, a 13-field S496 row with "(Cumulative: $31,125.00)"
+in MEMO_CODE), but one: the amendment 0 of filing 718966 is its real amendment 1 row with another
+amount. The cover pages (CVR_CAMPAIGN_DISCLOSURE_CD) are crafted in the real format, so that each
+row has a filer: the samples are random rows that rarely join."""
+
+import pytest
+
+from recallwatch.core import totals
+from recallwatch.core.schema import open_database
+from tests.crawl import FIXTURES, crawl, file_url
+
+MONEY_OUT = FIXTURES / "filings_calaccess" / "money_out"
+RICHMAN = "richman-netfile"  # a committee of another source with the FPPC id the F461P5 row names
+
+
+@pytest.fixture(scope="module")
+def money_out(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("money_out")
+    db = open_database(folder / "recalls.db")
+    db["committees"].insert_all(
+        [
+            # crafted: a county-filed committee (NetFile) with the FPPC id a giver names, tied to a campaign
+            {"id": RICHMAN, "name": "Richman for Assembly", "source": "netfile_export", "source_id": "990193",
+             "fppc_id": "990193", "campaign_id": "gascon-recall-2022", "position": "support", "side": "against",
+             "linked_by": "name pattern"},
+            # crafted: a committee known by name only (Schedule D row 669623 gives no CMTE_ID)
+            {"id": "liu-calaccess", "name": "CAROL LIU FOR ASSEMBLY ", "source": "calaccess", "source_id": "9999999"},
+        ]
+    )  # fmt: skip
+    db.conn.close()
+    result = crawl("filings_calaccess", folder, f"url={file_url(MONEY_OUT)}")
+    assert result.returncode == 0, result.output[-3000:]
+    return result
+
+
+def made(result):
+    return {row["id"]: row for row in result.db.query("select * from contributions_made order by id")}
+
+
+def test_contributions_made_are_stored_with_the_recipient_as_filed(money_out):
+    rows = made(money_out)
+    assert set(rows) == {
+        "calaccess:719372:0:EXPN:64:F461P5",
+        "calaccess:718966:0:EXPN:8:F461P5",
+        "calaccess:718966:1:EXPN:8:F461P5",
+        "calaccess:677011:0:EXPN:30:D",
+        "calaccess:669623:0:EXPN:6:D",
+        "calaccess:607249:0:S497:3:F497P2",
+        "calaccess:595595:0:S497:1:F497P2",
+    }  # the Schedule E row, the 465 part 3 row and the Schedule D row coded IND are not contributions made
+    richman = rows["calaccess:719372:0:EXPN:64:F461P5"]
+    assert (richman["recipient_name"], richman["recipient_source_id"], richman["amount"], richman["date"]) == (
+        "Richman for Assembly",
+        "990193",
+        1000.0,
+        "2000-10-24",
+    )
+    assert richman["description"] == "Made by Porter Ranch Development Co."
+    late = rows["calaccess:607249:0:S497:3:F497P2"]
+    assert (late["form"], late["recipient_name"], late["recipient_source_id"], late["amount"]) == (
+        "F497P2",
+        "JOSE FERNANDEZ FOR STATE ASSEMBLY",
+        "992098",
+        1050.0,
+    )
+    assert rows["calaccess:595595:0:S497:1:F497P2"]["recipient_name"] == "committee 991916"  # no name filed
+
+
+def test_the_giver_is_the_filer_and_its_committee_exists(money_out):
+    rows = made(money_out)
+    assert (
+        rows["calaccess:719372:0:EXPN:64:F461P5"]["giver_committee_id"]
+        == money_out.db.execute(
+            "select id from committees where source = 'calaccess' and source_id = '1000101'"
+        ).fetchone()[0]
+    )
+    # every giver has a committee row (a Form 461 filer is a major donor, not a committee of the watchlist)
+    assert money_out.db.execute(
+        "select count(*) from contributions_made left join committees on committees.id = giver_committee_id "
+        "where committees.id is null"
+    ).fetchone() == (0,)
+    names = {row["source_id"]: row["name"] for row in money_out.db["committees"].rows_where("source = 'calaccess'")}
+    assert names["1000101"] == "Porter Ranch Development Co."
+
+
+def test_only_the_latest_amendment_is_current(money_out):
+    rows = made(money_out)
+    assert rows["calaccess:718966:1:EXPN:8:F461P5"]["current"] == 1
+    assert rows["calaccess:718966:0:EXPN:8:F461P5"]["current"] == 0  # 3,000 replaced by 3,526
+    current = money_out.db.execute("select sum(amount) from contributions_made where current = 1").fetchone()[0]
+    # 1,000 + 3,526 + 750 + 500 + 1,050 + 5,000
+    assert current == 11826.0
+
+
+def test_the_recipient_is_joined_by_fppc_id_across_sources_else_by_name(money_out):
+    rows = made(money_out)
+    richman = rows["calaccess:719372:0:EXPN:64:F461P5"]
+    assert (richman["recipient_committee_id"], richman["campaign_id"], richman["position"]) == (
+        RICHMAN,
+        "gascon-recall-2022",
+        "support",
+    )
+    assert rows["calaccess:669623:0:EXPN:6:D"]["recipient_committee_id"] == "liu-calaccess"  # folded name
+    assert rows["calaccess:677011:0:EXPN:30:D"]["recipient_committee_id"] is None  # no committee 962771 stored
+    assert set(totals.apply_totals_rules(money_out.db, "calaccess").values()) == {0}  # idempotent
+
+
+def ies(result):
+    return {row["id"]: row for row in result.db.query("select * from independent_expenditures order by id")}
+
+
+def test_form_496_line_items_are_independent_expenditures_of_the_cover_pages_target(money_out):
+    rows = ies(money_out)
+    assert set(rows) == {
+        "calaccess:1712187:0:S496:4:F496",
+        "calaccess:1712187:1:S496:1:F496",
+        "calaccess:1712187:1:S496:5:F496",
+        "calaccess:897390:0:S496:1:F496",  # MEMO_REFNO is a 0x1A byte: dropped
+        "calaccess:669354:0:EXPN:8:F465P3",
+        "calaccess:595081:0:EXPN:16:D",  # Schedule D, EXPN_CODE IND
+    }  # the 13-field row (free text in MEMO_CODE) is rejected with its text
+    spender = money_out.db.execute("select id from committees where source_id = '1000106'").fetchone()[0]
+    boudin = rows["calaccess:1712187:1:S496:5:F496"]
+    assert (boudin["committee_id"], boudin["campaign_id"], boudin["position"], boudin["side"]) == (
+        spender,
+        "boudin-recall-2021-second",
+        "oppose",
+        "for",
+    )
+    assert (boudin["linked_by"], boudin["target_name"], boudin["amount"], boudin["description"]) == (
+        "ballot measure",
+        "Recall of District Attorney Chesa Boudin",
+        256.05,
+        "Phone Banking; 11/3 - 11/5",
+    )
+    # only the latest amendment counts: 1.48 + 256.05, not amendment 0's 150
+    assert money_out.db.execute(
+        "select round(sum(amount), 2) from independent_expenditures where campaign_id = ? and current = 1",
+        ["boudin-recall-2021-second"],
+    ).fetchone() == (257.53,)
+    assert rows["calaccess:897390:0:S496:1:F496"]["target_name"] == "Else Somebody"
+    assert rows["calaccess:897390:0:S496:1:F496"]["campaign_id"] is None
+    printing = rows["calaccess:669354:0:EXPN:8:F465P3"]
+    assert (printing["payee"], printing["amount"], printing["target_name"]) == (
+        "Precision Printing and Design",
+        790.25,
+        "Proposition 38",
+    )
+    perata = rows["calaccess:595081:0:EXPN:16:D"]
+    assert (perata["target_name"], perata["position"], perata["committee_id"], perata["current"]) == (
+        "Don Perata for State Senate",
+        None,  # no campaign: the position is only known on a campaign's question
+        None,  # no cover page names the filer of filing 595081
+        None,
+    )
+    rejects = [row["reason"] for row in money_out.db["rejects"].rows]
+    assert rejects == ["S496_CD line 6: 13 fields, the header has 12"]
+
+
+def test_the_spenders_committee_is_linked_by_its_cover_page(money_out):
+    spender = next(money_out.db["committees"].rows_where("source_id = '1000106'"))
+    assert (spender["campaign_id"], spender["position"], spender["side"], spender["linked_by"]) == (
+        "boudin-recall-2021-second",
+        "oppose",
+        "for",
+        "ballot measure",
+    )
