@@ -8,11 +8,15 @@ in MEMO_CODE), but one: the amendment 0 of filing 718966 is its real amendment 1
 amount. The cover pages (CVR_CAMPAIGN_DISCLOSURE_CD) are crafted in the real format, so that each
 row has a filer: the samples are random rows that rarely join."""
 
+import math
+
 import pytest
 
 from recallwatch.core import totals
+from recallwatch.core.batch import RecordBatch
 from recallwatch.core.schema import open_database
 from tests.crawl import FIXTURES, crawl, file_url
+from tests.test_parser_calaccess import read, reasons, table_bytes, with_values
 
 MONEY_OUT = FIXTURES / "filings_calaccess" / "money_out"
 RICHMAN = "richman-netfile"  # a committee of another source with the FPPC id the F461P5 row names
@@ -170,3 +174,37 @@ def test_the_spenders_committee_is_linked_by_its_cover_page(money_out):
         "for",
         "ballot measure",
     )
+
+
+# -- hostile values in the new tables (the parser, called directly)
+
+HOSTILE_AMOUNTS = ("NaN", "Infinity", "-Infinity", "1e308", "10000000000")
+
+
+def money_out_rows(table):
+    lines = (MONEY_OUT / f"{table}.TSV").read_bytes().split(b"\r\n")
+    return lines[0], [line for line in lines[1:] if line]
+
+
+@pytest.mark.parametrize(
+    ("table", "row_index", "amount_column", "date_column"),
+    [
+        ("EXPN_CD", 1, "AMOUNT", "EXPN_DATE"),  # Form 461 part 5
+        ("S497_CD", 0, "AMOUNT", "CTRIB_DATE"),  # Form 497 part 2
+        ("S496_CD", 0, "AMOUNT", "EXP_DATE"),  # Form 496
+    ],
+)
+def test_hostile_amounts_and_dates_of_money_paid_out_are_rejected(table, row_index, amount_column, date_column):
+    header, rows = money_out_rows(table)
+    row = rows[row_index]
+    hostile = [with_values(header, row, **{amount_column: amount}) for amount in HOSTILE_AMOUNTS]
+    hostile += [with_values(header, row, **{date_column: day}) for day in ("2099-13-45", "0000-00-00")]
+    reader, outputs = read({table: table_bytes(header, hostile)})
+    stored = [row for output in outputs if isinstance(output, RecordBatch) for row in output.rows]
+    assert stored == []
+    found = reasons(outputs)
+    assert len(found) == len(hostile)
+    for amount, reason in zip(HOSTILE_AMOUNTS, found, strict=False):
+        assert reason.startswith(f"{table} line ") and repr(amount) in reason, reason
+    assert "'2099-13-45'" in found[-2] and "'0000-00-00'" in found[-1]
+    assert not any(isinstance(value, float) and not math.isfinite(value) for row in stored for value in row)
