@@ -8,6 +8,9 @@ Read with python-calamine, every cell as text except amounts; dates are Excel se
 - filings: one per filer + form + period (Form 460) or report id (497, 496), each amendment
   (Report_Num 000, 001, 002...) its own row;
 - contributions: every row of the money-received sheets (A, C, I, F496P3, 497 part 1);
+- independent_expenditures: every row of the 496 sheet (Form 496 line items), tied to a campaign
+  by its own Bal_Name / Bal_Num, Cand_NamL / Cand_NamF, Offic_Dscr and Sup_Opp_Cd
+  (Watchlist.link with ie=True);
 - filing_summaries: every line of the Summary sheet (Form 460 line 5 = total contributions).
 
 A value that cannot be read (recallwatch/parsers/values.py) is a `Rejected` naming the sheet and
@@ -25,7 +28,8 @@ from python_calamine import CalamineWorkbook
 
 from recallwatch.core import totals
 from recallwatch.core.ids import fold, stable_id
-from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary, Rejected
+from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary, IndependentExpenditure, Rejected
+from recallwatch.core.watchlist import CampaignLink
 from recallwatch.parsers.archives import ArchiveLimits, check_archive, open_zip
 from recallwatch.parsers.values import (
     BadValue,
@@ -41,6 +45,7 @@ from recallwatch.parsers.values import (
 )
 
 SOURCE = "netfile_export"
+NO_LINK = CampaignLink()
 EXPORT_NAME = re.compile(r"efile_([A-Za-z0-9]+)_(\d{4})", re.IGNORECASE)
 
 
@@ -82,7 +87,9 @@ MONEY_SHEETS = {
     "497": LATE_497,
 }
 SUMMARY_SHEET = "Summary"
-READ_SHEETS = (*MONEY_SHEETS, SUMMARY_SHEET)
+IE_SHEET = "496"
+READ_SHEETS = (*MONEY_SHEETS, SUMMARY_SHEET, IE_SHEET)
+SPIDER = "filings_netfile_export"  # whose `known_committees` the watchlist's curated links use
 
 
 def export_name_parts(url):
@@ -223,6 +230,56 @@ class Export:
         )
 
 
+def campaign_fields(row):
+    """The measure, candidate, office and support/oppose code a row names, as Watchlist.link's
+    keyword arguments; None when it names no measure and no candidate."""
+    measure = " ".join(filter(None, (cell_text(row.get(column)) for column in ("Bal_Name", "Bal_Num"))))
+    candidate = " ".join(filter(None, (cell_text(row.get(column)) for column in ("Cand_NamF", "Cand_NamL"))))
+    if not measure and not candidate:
+        return None
+    return {
+        "measure": measure or None,
+        "candidate": candidate or None,
+        "office": cell_text(row.get("Offic_Dscr")),
+        "support_oppose": cell_text(row.get("Sup_Opp_Cd")),
+    }
+
+
+def independent_expenditure(row, filing, link, named):
+    """The IndependentExpenditure of a 496 sheet row; a BadValue when a value cannot be read."""
+    tran_id = cell_text(row.get("Tran_ID"))
+    return IndependentExpenditure(
+        id=stable_id(filing["id"], IE_SHEET, tran_id or sorted(map(str, row.items()))),
+        filing_id=filing["id"],
+        committee_id=filing["committee_id"],
+        source=SOURCE,
+        tran_id=tran_id,
+        form="F496",
+        campaign_id=link.campaign_id,
+        position=link.position,
+        side=link.side,
+        linked_by=link.linked_by,
+        target_name=(named["candidate"] or named["measure"]) if named else None,
+        amount=money(row.get("Amount"), "amount"),
+        date=cell_date(row.get("Exp_Date"), "date"),
+        description=cell_text(row.get("Expn_Dscr")),
+        memo=is_memo(row.get("Memo_Code")),
+    )
+
+
+def named_campaigns(workbook, export):
+    """committee id -> the campaign fields of its latest 496 row naming a measure or candidate."""
+    latest = {}
+    for _number, row in sheet_rows(workbook, IE_SHEET):
+        named = campaign_fields(row)
+        if named:
+            reported = read_or_none(filed_date, row.get("Rpt_Date"), "filed", []) or ""
+            committee_id = export.committee_id(row)
+            if reported >= latest.get(committee_id, ("", None))[0]:
+                latest[committee_id] = (reported, named)
+    return {committee_id: named for committee_id, (_reported, named) in latest.items()}
+
+
 def summary_form(row):
     """The form a Summary sheet line belongs to: its Form_Type when that names a form (F460,
     F450...), else (a schedule's own summary line: A, B1, E...) the Form 460."""
@@ -275,16 +332,20 @@ def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_al
     """Committees, filings, summary lines and contributions of one export workbook, and a
     `Rejected` for each row or value that cannot be read.
 
-    watchlist links each committee to a campaign (by name, on the last day its reports cover);
-    with keep_all False only linked committees and those whose Filer_ID is in committee_ids are
-    kept (a scheduled run)."""
+    watchlist links each committee to a campaign (Watchlist.link, on the last day its reports
+    cover: curated, then the measure or candidate its 496 rows name, then its name); with keep_all
+    False only linked committees and those whose Filer_ID is in committee_ids are kept (a
+    scheduled run)."""
     wanted_ids = {str(committee_id) for committee_id in committee_ids or []}
     kept = set()
+    named_by = named_campaigns(workbook, export) if watchlist is not None else {}
     for committee, covered in committees_in(workbook, export):
         if watchlist is not None:
-            campaign_id, position = watchlist.committee_campaign(committee["name"], on_date=covered)
-            if campaign_id:
-                committee["campaign_id"], committee["position"] = campaign_id, position
+            named = named_by.get(committee["id"]) or {}
+            link = watchlist.link(SPIDER, committee["source_id"], committee["name"], covered, **named)
+            if link.campaign_id:
+                committee["campaign_id"], committee["position"] = link.campaign_id, link.position
+                committee["side"], committee["linked_by"] = link.side, link.linked_by
         if keep_all or committee.get("campaign_id") or committee["source_id"] in wanted_ids:
             kept.add(committee["id"])
             yield committee
@@ -329,6 +390,25 @@ def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_al
                 yield Rejected(f"{where}: no amount ({sheet.amount} is empty)", raw_record(row), "contributions")
             elif first_time(contribution["id"]):
                 yield contribution
+    for number, row in sheet_rows(workbook, IE_SHEET):
+        if export.committee_id(row) not in kept:
+            continue
+        where = f"{IE_SHEET} row {number}"
+        filing = yield from filing_of(where, row, "F496", "independent_expenditures")
+        if filing is None:
+            continue
+        named = campaign_fields(row)
+        on_date = read_or_none(cell_date, row.get("Exp_Date"), "date", [])
+        link = watchlist.link(SPIDER, None, None, on_date, **named, ie=True) if watchlist and named else NO_LINK
+        try:
+            spent = independent_expenditure(row, filing, link, named)
+        except BadValue as problem:
+            yield Rejected(f"{where}: {problem}", raw_record(row), "independent_expenditures")
+            continue
+        if spent["amount"] is None:
+            yield Rejected(f"{where}: no amount (Amount is empty)", raw_record(row), "independent_expenditures")
+        elif first_time(spent["id"]):
+            yield spent
     for number, row in sheet_rows(workbook, SUMMARY_SHEET):
         if export.committee_id(row) not in kept:
             continue
