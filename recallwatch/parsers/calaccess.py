@@ -90,6 +90,12 @@ CONTRIBUTIONS_MADE_FORMS = ("F461P5", "D")
 LATE_CONTRIBUTIONS_MADE = "F497P2"
 EXPENDITURE_IE_FORMS = ("F465P3",)
 INDEPENDENT_EXPENDITURE = "IE"  # the route of a Schedule D row whose EXPN_CODE is IND
+GIVER_FORMS = (*CONTRIBUTIONS_MADE_FORMS, LATE_CONTRIBUTIONS_MADE)
+# where each money-out table keeps the recipient's name and the date: (last, first, date)
+GIVER_TABLES = {
+    "EXPN_CD": ("PAYEE_NAML", "PAYEE_NAMF", "EXPN_DATE"),
+    "S497_CD": ("ENTY_NAML", "ENTY_NAMF", "CTRIB_DATE"),
+}
 # The forms whose cover page names an independent expenditure's candidate or measure
 IE_COVER_FORMS = ("F496", "F465")
 # OFFICE_CD codes (LOOKUP_CODES_CD and the older letter codes) of the offices the watchlist follows
@@ -290,6 +296,7 @@ class ExportReader:
         self.cover_parts = {}  # FILING_ID -> campaign fields of its CVR2 rows (read before the covers)
         self.ie_covers = {}  # FILING_ID of a 496 / 465 -> (amendment, filer id, campaign fields, date)
         self._links = {}
+        self.giver_filings = set()  # FILING_IDs a scheduled run keeps for their contributions made
 
     # -- committees
     def note_committee(self, filer_id, on_date, name, committee_type):
@@ -351,7 +358,7 @@ class ExportReader:
         filings that no name row of the run names (see the module's doc)."""
         named = []
         for filer_id, (on_date, name, committee_type) in self.committees.items():
-            if self.keeps_filer(filer_id):
+            if self.keeps_filer(filer_id) or filer_id in self.filing_filers:  # a giver's filing is kept
                 fields_date, fields = self.named_campaigns.get(filer_id, (None, None))
                 link = self.campaign_link(filer_id, name, fields_date or on_date, fields)
                 named.append(self.committee_row(filer_id, name, committee_type, link))
@@ -396,7 +403,7 @@ class ExportReader:
         """The row of a kept filing, or None. `dates` are the period start, end and filed date; a
         date that could not be read is None, its BadValue in `unread`: the reject says so, but the
         filing is stored (its contributions must not be orphaned)."""
-        if not self.keeps_filer(filer_id):
+        if not self.keeps_filer(filer_id) and filing not in self.giver_filings:
             return None
         number = amendment_number(amendment)  # unreadable: the filing is rejected
         if self.keep_filer is not None:
@@ -776,11 +783,44 @@ class ExportReader:
             if rows_left:
                 yield RecordBatch(kind, kinds[kind], rows_left)
 
+    def find_giver_filings(self, present, open_table):
+        """A scheduled run keeps the filings whose contributions made go to a committee of a
+        campaign (by the recipient's name, measure or candidate, or a kept filer's id as CMTE_ID),
+        although their giver is not on the watchlist (a major donor's Form 461): a first look at
+        EXPN_CD and S497_CD, before the filings are read."""
+        for table, names in GIVER_TABLES.items():
+            if table not in present:
+                continue
+            with open_table(table) as stream:
+                rows = table_rows(table, stream)
+                header = [name.strip().upper() for name in next(rows)]
+                at = header.index
+                filing, form, recipient_id, day = at("FILING_ID"), at("FORM_TYPE"), at("CMTE_ID"), at(names[2])
+                code = optional_index(header, "EXPN_CODE")
+                last, first = at(names[0]), at(names[1])
+                campaign_fields = CampaignFields(header)
+                for _number, values in rows:
+                    if isinstance(values, Rejected):
+                        continue
+                    form_type = values[form].strip().upper()
+                    if form_type not in GIVER_FORMS or cell(values, code).upper() == "IND":
+                        continue
+                    if values[recipient_id].strip() in self.kept_filers or self.names_a_campaign(
+                        contributor_name(values[last], values[first]), values[day], campaign_fields.read(values)
+                    ):
+                        self.giver_filings.add(values[filing].strip())
+
+    def names_a_campaign(self, name, raw_date, named):
+        on_date = read_or_none(date_value, raw_date, "date", [])
+        return self.campaign_link(None, name, on_date, named).campaign_id is not None
+
     def read_export(self, present, open_table, batch_rows=5000):
         """Every table of an export that is `present` (names), in the order of TABLES:
         RecordBatches and Rejecteds. open_table(name) is a context manager of the table's binary
         stream. The committees come out before the first money table, and at the end."""
         for table in TABLES:
+            if table == "FILER_FILINGS_CD" and self.keep_filer is not None:
+                self.find_giver_filings(present, open_table)
             if table in MONEY_TABLES:
                 yield from self.committee_batches()
             if table in present:
