@@ -298,7 +298,10 @@ def link_contributions_made(db, source):
     NetFile has its FPPC id too) whose fppc_id, or same-source source_id, is the recipient id as
     filed, else the one whose name folds to the same text as the recipient's name. Among several,
     one linked to a campaign first. The row takes that committee's campaign and position (else
-    keeps those its own fields named). Returns the number of rows changed."""
+    keeps those its own fields named). The rows of other sources that no committee was found for
+    yet, or whose recipient is a committee of this source, are looked at again: the sources run in
+    any order (a CAL-ACCESS giver may be read before the county committee it paid). Returns the
+    number of rows changed."""
     db.conn.create_function("fold", 1, fold, deterministic=True)
     db.execute("DROP TABLE IF EXISTS temp.recipient_keys")
     db.execute(
@@ -333,7 +336,8 @@ def link_contributions_made(db, source):
                 FROM contributions_made AS made
                 LEFT JOIN temp.recipient_keys AS by_id ON by_id.key = 'id:' || made.recipient_source_id
                 LEFT JOIN temp.recipient_keys AS by_name ON by_name.key = 'name:' || fold(trim(made.recipient_name))
-                WHERE made.source = :source
+                WHERE made.source = :source OR made.recipient_committee_id IS NULL
+                   OR made.recipient_committee_id IN (SELECT id FROM committees WHERE source = :source)
             )
             UPDATE contributions_made
             SET recipient_committee_id = matched.committee_id,
