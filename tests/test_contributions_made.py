@@ -14,10 +14,14 @@ import pytest
 
 from recallwatch.core import totals
 from recallwatch.core.batch import RecordBatch
+from recallwatch.core.items import Committee, ContributionMade, Filing
 from recallwatch.core.schema import open_database
+from recallwatch.core.watchlist import Watchlist
+from settings import WATCHLIST as WATCHLIST_PATH
 from tests.crawl import FIXTURES, crawl, file_url
 from tests.test_parser_calaccess import read, reasons, table_bytes, with_values
 
+WATCHLIST = Watchlist.load(WATCHLIST_PATH)
 MONEY_OUT = FIXTURES / "filings_calaccess" / "money_out"
 RICHMAN = "richman-netfile"  # a committee of another source with the FPPC id the F461P5 row names
 
@@ -208,3 +212,30 @@ def test_hostile_amounts_and_dates_of_money_paid_out_are_rejected(table, row_ind
         assert reason.startswith(f"{table} line ") and repr(amount) in reason, reason
     assert "'2099-13-45'" in found[-2] and "'0000-00-00'" in found[-1]
     assert not any(isinstance(value, float) and not math.isfinite(value) for row in stored for value in row)
+
+
+def test_a_scheduled_run_keeps_the_givers_to_a_followed_committee():
+    """A scheduled run keeps only the watchlist's filers, and the filings of givers whose contributions
+    made go to one of them: here the F461P5 row paying a crafted recall committee (the real row with
+    the recipient's name replaced) keeps its Form 461 and its filer, not the other givers'."""
+    header, rows = money_out_rows("EXPN_CD")
+    to_recall = with_values(header, rows[1], PAYEE_NAML="Recall District Attorney George Gascon",
+                            EXPN_DATE="3/15/2022 12:00:00 AM")  # fmt: skip
+    tables = {
+        "EXPN_CD": table_bytes(header, [to_recall, *rows[2:]]),
+        "CVR_CAMPAIGN_DISCLOSURE_CD": (MONEY_OUT / "CVR_CAMPAIGN_DISCLOSURE_CD.TSV").read_bytes(),
+    }
+
+    def link(filer_id, name, on_date, **named):
+        return WATCHLIST.link("filings_calaccess", filer_id, name, on_date, **named)
+
+    _, outputs = read(tables, keep_filer=lambda filer_id, name, on_date: False, link=link)
+    filings = {row[0] for output in outputs if isinstance(output, RecordBatch) for row in output.rows
+               if output.item_class is Filing}  # fmt: skip
+    assert filings == {"calaccess:719372:0", "calaccess:1712187:0", "calaccess:1712187:1"}  # + the 496s: linked
+    made = [row for output in outputs if isinstance(output, RecordBatch) and output.item_class is ContributionMade
+            for row in output.rows]  # fmt: skip
+    assert [(row[0], row[7]) for row in made] == [("calaccess:719372:0:EXPN:64:F461P5", "gascon-recall-2022")]
+    givers = [row[1] for output in outputs if isinstance(output, RecordBatch) and output.item_class is Committee
+              for row in output.rows]  # fmt: skip
+    assert "Porter Ranch Development Co." in givers
