@@ -239,3 +239,36 @@ def test_a_scheduled_run_keeps_the_givers_to_a_followed_committee():
     givers = [row[1] for output in outputs if isinstance(output, RecordBatch) and output.item_class is Committee
               for row in output.rows]  # fmt: skip
     assert "Porter Ranch Development Co." in givers
+
+
+def test_an_expenditure_listed_again_on_the_periodic_report_counts_once(tmp_path):
+    """A Form 496 line, the same spending on the Form 465 part 3 and on Schedule D (crafted rows):
+    the 465 counts; a 496 line with another amount counts too."""
+    db = open_database(tmp_path / "recalls.db")
+    filings = [("f496", "F496"), ("f465", "F465"), ("f460", "F460")]
+    db["filings"].insert_all(
+        {"id": filing, "committee_id": "spender", "source": "s", "report_id": filing, "form_type": form,
+         "amendment": 0}
+        for filing, form in filings
+    )  # fmt: skip
+    spent = [
+        ("late", "f496", "F496", 18000.0),
+        ("periodic", "f465", "F465P3", 18000.0),
+        ("schedule_d", "f460", "D", 18000.0),
+        ("other", "f496", "F496", 7500.0),
+    ]
+    db["independent_expenditures"].insert_all(
+        {"id": spent_id, "filing_id": filing, "source": "s", "form": form, "amount": amount, "date": "2022-05-18"}
+        for spent_id, filing, form, amount in spent
+    )
+    totals.apply_totals_rules(db, "s")
+    stored = {row["id"]: (row["counted"], row["not_counted_reason"]) for row in db["independent_expenditures"].rows}
+    repeat = totals.IE_REPEAT_REASON.format(filing_id="f465")
+    assert stored == {
+        "late": (0, repeat),
+        "periodic": (1, None),
+        "schedule_d": (0, repeat),
+        "other": (1, None),
+    }
+    assert {row["committee_id"] for row in db["independent_expenditures"].rows} == {"spender"}
+    assert set(totals.apply_totals_rules(db, "s").values()) == {0}

@@ -186,6 +186,10 @@ class IndependentExpenditure(RecordItem):
     payee = field()
     memo = field(OPTIONAL_INT)
     current = field(OPTIONAL_INT)
+    # recallwatch/core/totals.py: 0 when the same expenditure is listed again on a periodic report
+    # (a Form 496 line on the Form 465 / Schedule D that covers it), with the reason
+    counted = field(OPTIONAL_INT)
+    not_counted_reason = field()
 
 
 class Announcement(RecordItem):

@@ -274,7 +274,8 @@ MONEY_OUT_TABLES = {"contributions_made": "giver_committee_id", "independent_exp
 def mark_current_money_out(db, source):
     """Rule 1 for money paid out (contributions made, independent expenditures): current follows
     the filing (the latest amendment counts); a row stored without its giver or spender takes the
-    filing's filer. Any source. Returns the number of rows changed."""
+    filing's filer. Rule 2 for independent expenditures: one listed again on a periodic report
+    counts once (`counted`). Any source. Returns the number of rows changed."""
     changed = 0
     for table, payer in MONEY_OUT_TABLES.items():
         changed += _changed_rows(
@@ -289,7 +290,50 @@ def mark_current_money_out(db, source):
             """,
             {"source": source},
         )
-    return changed
+    return changed + _mark_repeated_expenditures(db, source)
+
+
+# An independent expenditure is reported up to three times: within 24 hours on a Form 496, then on
+# the periodic report (a Form 465 part 3, and a Form 460 Schedule D line coded IND). The periodic
+# report counts; a repeat is the same spender, amount and date on a report ranked lower here.
+IE_REPORT_RANK = "CASE {form} WHEN 'F465P3' THEN 3 WHEN 'D' THEN 2 ELSE 1 END"
+IE_REPEAT_REASON = "listed again on the periodic report {filing_id} (same spender, amount and date)"
+
+
+def _mark_repeated_expenditures(db, source):
+    """`counted` of the source's independent expenditures: 0, with the reason, for a row that a
+    current row of a higher-ranked report repeats (see IE_REPORT_RANK), else 1. One sort of the
+    source's rows (a window), not a lookup per row: it runs before the table's indexes are built."""
+    rank = IE_REPORT_RANK.format(form="form")
+    reason = IE_REPEAT_REASON.replace("'", "''").replace("{filing_id}", "' || top_filing || '")
+    return _changed_rows(
+        db,
+        f"""
+        WITH ranked AS (
+            SELECT id, committee_id, {rank} AS rank,
+                   MAX(CASE WHEN current = 1 THEN {rank} END) OVER same_spending AS top_rank,
+                   FIRST_VALUE(filing_id) OVER (same_spending ORDER BY current = 1 DESC, {rank} DESC, filing_id)
+                       AS top_filing
+            FROM independent_expenditures
+            WHERE source = :source
+            WINDOW same_spending AS (PARTITION BY committee_id, amount, date)
+        ),
+        repeats AS (
+            SELECT id,
+                   committee_id IS NULL OR top_rank IS NULL OR rank >= top_rank AS counted,
+                   CASE WHEN committee_id IS NULL OR top_rank IS NULL OR rank >= top_rank THEN NULL
+                        ELSE '{reason}' END AS reason
+            FROM ranked
+        )
+        UPDATE independent_expenditures
+        SET counted = repeats.counted, not_counted_reason = repeats.reason
+        FROM repeats
+        WHERE independent_expenditures.id = repeats.id
+          AND (independent_expenditures.counted IS NOT repeats.counted
+               OR independent_expenditures.not_counted_reason IS NOT repeats.reason)
+        """,
+        {"source": source},
+    )
 
 
 def link_contributions_made(db, source):
