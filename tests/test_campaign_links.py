@@ -2,7 +2,7 @@
 the committee's name: CAL-ACCESS cover pages and CVR2 rows, NetFile export 496 rows; and the
 independent expenditures of the NetFile export's 496 sheet."""
 
-from recallwatch.core.items import Committee, IndependentExpenditure
+from recallwatch.core.items import Committee, ContributionMade, IndependentExpenditure
 from recallwatch.core.watchlist import Watchlist
 from recallwatch.parsers.calaccess import COMMITTEE_FIELDS
 from recallwatch.parsers.netfile_xlsx import Export, open_workbook, parse_workbook
@@ -89,11 +89,20 @@ def parse(xlsx, watchlist=WATCHLIST):
     return list(parse_workbook(open_workbook(xlsx), export, watchlist=watchlist))
 
 
-def test_the_real_496_rows_are_independent_expenditures():
-    spent = of_type(parse(BRK_2017.read_bytes()), IndependentExpenditure)
+def test_the_real_496_rows_and_schedule_d_lines_coded_ind_are_independent_expenditures():
+    items = parse(BRK_2017.read_bytes())
+    spent = [item for item in of_type(items, IndependentExpenditure) if item["form"] == "F496"]
     assert len(spent) == 9
     # 2,452.80 + 4,034.32 + 3,872.95 + 377.91 + 9,450.42 + 341.71 + 377.90 + 9,450.42 + 341.71
     assert round(sum(item["amount"] for item in spent), 2) == 30700.14
+    # the same three expenditures of 2017 listed again on Schedule D (the end of the run counts them once)
+    again = [item for item in of_type(items, IndependentExpenditure) if item["form"] == "D"]
+    assert sorted((item["amount"], item["date"]) for item in again) == [
+        (2452.8, "2017-02-22"),
+        (3872.95, "2017-02-03"),
+        (4034.32, "2017-02-15"),
+    ]
+    assert {item["payee"] for item in again} == {"Para Digital", "Harrison (I), Kate"}
     harrison = next(item for item in spent if item["tran_id"] == "PDT33")
     assert (harrison["target_name"], harrison["date"], harrison["description"], harrison["form"]) == (
         "Kate Harrison",
@@ -103,6 +112,21 @@ def test_the_real_496_rows_are_independent_expenditures():
     )
     assert harrison["campaign_id"] is None  # a Berkeley council race: no campaign of the watchlist
     assert all(item["committee_id"] for item in spent)
+
+
+def test_the_real_schedule_d_contributions_are_contributions_made():
+    made = of_type(parse(BRK_2017.read_bytes()), ContributionMade)
+    assert len(made) == 14  # the 17 Schedule D lines but the 3 coded IND; no 497 part 2 in this export
+    # 1,000 + 100 + 250 + 50 + 200 + 150 + 250 + 88 + 250 + 250 + 200 + 200 + 250 + 100
+    assert sum(item["amount"] for item in made) == 3338.0
+    omalley = next(item for item in made if item["amount"] == 1000.0)
+    assert (omalley["recipient_name"], omalley["form"], omalley["date"], omalley["recipient_source_id"]) == (
+        "Nancy O'Malley for District Attorney 2018",
+        "D",
+        "2017-09-25",
+        None,
+    )
+    assert omalley["giver_committee_id"]  # the filer of the Form 460
 
 
 def test_a_496_row_against_the_boudin_recall_links_the_expenditure_and_its_committee():

@@ -8,9 +8,11 @@ Read with python-calamine, every cell as text except amounts; dates are Excel se
 - filings: one per filer + form + period (Form 460) or report id (497, 496), each amendment
   (Report_Num 000, 001, 002...) its own row;
 - contributions: every row of the money-received sheets (A, C, I, F496P3, 497 part 1);
-- independent_expenditures: every row of the 496 sheet (Form 496 line items), tied to a campaign
-  by its own Bal_Name / Bal_Num, Cand_NamL / Cand_NamF, Offic_Dscr and Sup_Opp_Cd
-  (Watchlist.link with ie=True);
+- independent_expenditures: every row of the 496 sheet (Form 496 line items) and the Schedule D
+  lines coded IND, tied to a campaign by their own Bal_Name / Bal_Num, Cand_NamL / Cand_NamF,
+  Offic_Dscr and Sup_Opp_Cd (Watchlist.link with ie=True);
+- contributions_made: the F461P5 sheet, the other Schedule D lines and the 497 sheet's part 2
+  (the recipient as filed: Payee_* / Enty_* names, Cmte_ID);
 - filing_summaries: every line of the Summary sheet (Form 460 line 5 = total contributions).
 
 A value that cannot be read (recallwatch/parsers/values.py) is a `Rejected` naming the sheet and
@@ -28,7 +30,15 @@ from python_calamine import CalamineWorkbook
 
 from recallwatch.core import totals
 from recallwatch.core.ids import fold, stable_id
-from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary, IndependentExpenditure, Rejected
+from recallwatch.core.items import (
+    Committee,
+    Contribution,
+    ContributionMade,
+    Filing,
+    FilingSummary,
+    IndependentExpenditure,
+    Rejected,
+)
 from recallwatch.core.watchlist import CampaignLink
 from recallwatch.parsers.archives import ArchiveLimits, check_archive, open_zip
 from recallwatch.parsers.values import (
@@ -88,7 +98,27 @@ MONEY_SHEETS = {
 }
 SUMMARY_SHEET = "Summary"
 IE_SHEET = "496"
-READ_SHEETS = (*MONEY_SHEETS, SUMMARY_SHEET, IE_SHEET)
+PAYEE = ("Payee_NamL", "Payee_NamF", "Payee_NamT", "Payee_NamS")
+
+
+@dataclass(frozen=True)
+class MoneyOutSheet:
+    """A sheet of money paid out: contributions made (Form 461 part 5, Schedule D, 497 part 2) or
+    independent expenditures (496; Schedule D lines coded IND)."""
+
+    code: str  # the sheet's code in row ids
+    form_type: str  # the form of the filing its rows belong to
+    name: tuple | None  # the recipient's name columns
+    date: str
+
+
+MONEY_OUT_SHEETS = {
+    "F461P5-Expenditure": MoneyOutSheet("F461P5", "F461", PAYEE, "Expn_Date"),
+    "D-Expenditure": MoneyOutSheet("D", "F460", PAYEE, "Expn_Date"),
+    "497": MoneyOutSheet("F497P2", "F497", LATE_497.name, "Ctrib_Date"),
+    IE_SHEET: MoneyOutSheet("496", "F496", None, "Exp_Date"),
+}
+READ_SHEETS = (*MONEY_SHEETS, SUMMARY_SHEET, *(name for name in MONEY_OUT_SHEETS if name not in MONEY_SHEETS))
 SPIDER = "filings_netfile_export"  # whose `known_committees` the watchlist's curated links use
 
 
@@ -245,26 +275,86 @@ def campaign_fields(row):
     }
 
 
-def independent_expenditure(row, filing, link, named):
-    """The IndependentExpenditure of a 496 sheet row; a BadValue when a value cannot be read."""
+def money_out_kind(sheet, row):
+    """What a row of a money-out sheet is: "spent" (an independent expenditure), "made" (a
+    contribution made), or None (the 497 sheet's part 1: money received, read with the
+    contributions)."""
+    if sheet.code == "496":
+        return "spent"
+    if sheet.code == "D" and (cell_text(row.get("Expn_Code")) or "").upper() == "IND":
+        return "spent"
+    if sheet.code == "F497P2" and (cell_text(row.get("Form_Type")) or "").upper() != "F497P2":
+        return None
+    return "made"
+
+
+def link_of(watchlist, name, row, sheet, ie=False):
+    """Watchlist.link of a money-out row's own fields (and the recipient's name)."""
+    named = campaign_fields(row)
+    if watchlist is None or not (named or name):
+        return NO_LINK, named
+    on_date = read_or_none(cell_date, row.get(sheet.date), "date", [])
+    return watchlist.link(SPIDER, None, name, on_date, **(named or {}), ie=ie), named
+
+
+def contribution_made(row, sheet, filing, watchlist):
+    """The ContributionMade of a row; a BadValue when a value cannot be read or it names no
+    recipient."""
+    recipient_id = cell_text(row.get("Cmte_ID"))
+    name = contributor_name(*(cell_text(row.get(column)) for column in sheet.name))
+    name = name or (f"committee {recipient_id}" if recipient_id else None)
+    if not name:
+        raise BadValue("recipient_name", "is missing (no Payee or Enty name, no Cmte_ID)", "")
+    link, _named = link_of(watchlist, name, row, sheet)
     tran_id = cell_text(row.get("Tran_ID"))
+    return ContributionMade(
+        id=stable_id(filing["id"], sheet.code, tran_id or sorted(map(str, row.items()))),
+        filing_id=filing["id"],
+        giver_committee_id=filing["committee_id"],
+        source=SOURCE,
+        tran_id=tran_id,
+        form=sheet.code,
+        recipient_name=name,
+        recipient_source_id=recipient_id,
+        campaign_id=link.campaign_id,
+        position=link.position,
+        amount=money(row.get("Amount"), "amount"),
+        date=cell_date(row.get(sheet.date), "date"),
+        description=cell_text(row.get("Expn_Dscr")),
+        memo=is_memo(row.get("Memo_Code")),
+    )
+
+
+def independent_expenditure(row, sheet, filing, watchlist):
+    """The IndependentExpenditure of a 496 row or a Schedule D line coded IND; a BadValue when a
+    value cannot be read."""
+    link, named = link_of(watchlist, None, row, sheet, ie=True)
+    tran_id = cell_text(row.get("Tran_ID"))
+    payee = contributor_name(*(cell_text(row.get(column)) for column in sheet.name)) if sheet.name else None
     return IndependentExpenditure(
-        id=stable_id(filing["id"], IE_SHEET, tran_id or sorted(map(str, row.items()))),
+        id=stable_id(filing["id"], sheet.code, tran_id or sorted(map(str, row.items()))),
         filing_id=filing["id"],
         committee_id=filing["committee_id"],
         source=SOURCE,
         tran_id=tran_id,
-        form="F496",
+        form="F496" if sheet.code == "496" else sheet.code,
         campaign_id=link.campaign_id,
         position=link.position,
         side=link.side,
         linked_by=link.linked_by,
         target_name=(named["candidate"] or named["measure"]) if named else None,
         amount=money(row.get("Amount"), "amount"),
-        date=cell_date(row.get("Exp_Date"), "date"),
+        date=cell_date(row.get(sheet.date), "date"),
         description=cell_text(row.get("Expn_Dscr")),
+        payee=payee,
         memo=is_memo(row.get("Memo_Code")),
     )
+
+
+MONEY_OUT_ITEMS = {
+    "made": (contribution_made, "contributions_made"),
+    "spent": (independent_expenditure, "independent_expenditures"),
+}
 
 
 def named_campaigns(workbook, export):
@@ -390,25 +480,25 @@ def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_al
                 yield Rejected(f"{where}: no amount ({sheet.amount} is empty)", raw_record(row), "contributions")
             elif first_time(contribution["id"]):
                 yield contribution
-    for number, row in sheet_rows(workbook, IE_SHEET):
-        if export.committee_id(row) not in kept:
-            continue
-        where = f"{IE_SHEET} row {number}"
-        filing = yield from filing_of(where, row, "F496", "independent_expenditures")
-        if filing is None:
-            continue
-        named = campaign_fields(row)
-        on_date = read_or_none(cell_date, row.get("Exp_Date"), "date", [])
-        link = watchlist.link(SPIDER, None, None, on_date, **named, ie=True) if watchlist and named else NO_LINK
-        try:
-            spent = independent_expenditure(row, filing, link, named)
-        except BadValue as problem:
-            yield Rejected(f"{where}: {problem}", raw_record(row), "independent_expenditures")
-            continue
-        if spent["amount"] is None:
-            yield Rejected(f"{where}: no amount (Amount is empty)", raw_record(row), "independent_expenditures")
-        elif first_time(spent["id"]):
-            yield spent
+    for sheet_name, sheet in MONEY_OUT_SHEETS.items():
+        for number, row in sheet_rows(workbook, sheet_name):
+            kind = money_out_kind(sheet, row)
+            if export.committee_id(row) not in kept or kind is None:
+                continue
+            where = f"{sheet_name} row {number}"
+            build, item_type = MONEY_OUT_ITEMS[kind]
+            filing = yield from filing_of(where, row, sheet.form_type, item_type)
+            if filing is None:
+                continue
+            try:
+                paid = build(row, sheet, filing, watchlist)
+            except BadValue as problem:
+                yield Rejected(f"{where}: {problem}", raw_record(row), item_type)
+                continue
+            if paid["amount"] is None:
+                yield Rejected(f"{where}: no amount (Amount is empty)", raw_record(row), item_type)
+            elif first_time(paid["id"]):
+                yield paid
     for number, row in sheet_rows(workbook, SUMMARY_SHEET):
         if export.committee_id(row) not in kept:
             continue
