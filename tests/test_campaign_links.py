@@ -129,7 +129,7 @@ def test_the_real_schedule_d_contributions_are_contributions_made():
     assert omalley["giver_committee_id"]  # the filer of the Form 460
 
 
-def test_a_496_row_against_the_boudin_recall_links_the_expenditure_and_its_committee():
+def test_a_496_row_against_the_boudin_recall_links_the_expenditure_not_its_committee():
     (real,) = real_rows("496", 1, export=BRK_2017)
     row = {**real, "Filer_ID": "1999001", "Filer_NamL": "Neighbors Against the Recall",
            "Bal_Name": BOUDIN_MEASURE, "Bal_Num": "H", "Sup_Opp_Cd": "O", "Exp_Date": "2022-05-02",
@@ -144,8 +144,7 @@ def test_a_496_row_against_the_boudin_recall_links_the_expenditure_and_its_commi
     )
     assert (spent["target_name"], spent["amount"]) == (f"{BOUDIN_MEASURE} H", 12500.0)
     (committee,) = of_type(items, Committee)
-    assert (committee["campaign_id"], committee["linked_by"], committee["side"]) == (
-        "boudin-recall-2021-second",
-        "ballot measure",
-        "for",
-    )
+    assert "campaign_id" not in committee  # what it spent on is not what it is for
+    export = Export("BRK", "https://example.org/efile_BRK_2017.zip")
+    scheduled = parse_workbook(open_workbook(efile_workbook({"496": [row]})), export, WATCHLIST, keep_all=False)
+    assert len(of_type(list(scheduled), IndependentExpenditure)) == 1  # a scheduled run keeps the spender

@@ -217,7 +217,7 @@ def test_the_snapshot_replays_the_watchlist_committee_only(tmp_path):
         # givers no pattern names, kept for what they paid the Gascón 2022 recall committee
         ("1449411", None, None),
         ("1449412", None, None),
-        ("1449413", "boudin-recall-2021-second", "oppose"),  # its Form 496 names the Boudin recall
+        ("1449413", None, None),  # kept: its Form 496 names the Boudin recall (the 496, not the committee, is tied)
     ]  # the parks committee and the lobbying firm are not followed
     recall = next(row for row in rows if row["source_id"] == "1449401")
     assert (recall["total_raised_summary"], recall["late_after_summary"]) == (71650, 40000)

@@ -16,7 +16,8 @@ a `Rejected` for each row that cannot be stored. Pure: the spider opens the tabl
   campaign links only).
 
 Campaign links come from the filings' own fields before the committee's name: the cover page's
-(or its CVR2 rows') BAL_NAME / BAL_NUM, CAND_NAML / CAND_NAMF, OFFIC_DSCR and SUP_OPP_CD, through
+(or its CVR2 rows') BAL_NAME / BAL_NUM, CAND_NAML / CAND_NAMF, OFFIC_DSCR and SUP_OPP_CD (but those
+of a Form 496 / 465, which name what an expenditure was for, not the committee), through
 `link(filer_id, name, on_date, measure=, candidate=, office=, support_oppose=, ie=)` (the spider
 passes `Watchlist.link`). An independent expenditure of a Form 496 takes its target from the
 496's cover page (S496_CD rows name none); a Form 465 part 3 row from its own fields, else its
@@ -342,14 +343,17 @@ class ExportReader:
             found = self._links[key] = self.link(filer_id, name, on_date, **(named or {}), ie=ie)
         return found
 
-    def note_campaign_fields(self, filer_id, on_date, named):
+    def note_campaign_fields(self, filer_id, on_date, named, spends=False):
         """The campaign fields of a filer's latest cover page that names a measure or candidate; a
-        scheduled run keeps a filer they link to a campaign."""
-        known = self.named_campaigns.get(filer_id)
-        if known is None or (on_date or "") >= (known[0] or ""):
-            self.named_campaigns[filer_id] = (on_date, named)
+        scheduled run keeps a filer they link to a campaign. The cover page of an independent
+        expenditure report (`spends`) names what the money was spent on, not what the committee
+        is for (a general-purpose PAC files them): its expenditures are linked, not the committee."""
+        if not spends:
+            known = self.named_campaigns.get(filer_id)
+            if known is None or (on_date or "") >= (known[0] or ""):
+                self.named_campaigns[filer_id] = (on_date, named)
         if self.keep_filer is not None and filer_id not in self.kept_filers:
-            if self.campaign_link(filer_id, None, on_date, named).campaign_id:
+            if self.campaign_link(filer_id, None, on_date, named, ie=spends).campaign_id:
                 self.kept_filers.add(filer_id)
 
     def committee_batches(self):
@@ -460,7 +464,7 @@ class ExportReader:
             form_type, filing_number = values[form].strip().upper(), values[filing].strip()
             named = campaign_fields.read(values) or self.cover_parts.get(filing_number)
             if named and filer_id:
-                self.note_campaign_fields(filer_id, on_date, named)
+                self.note_campaign_fields(filer_id, on_date, named, spends=form_type in IE_COVER_FORMS)
             self.note_committee(filer_id, on_date, name, blank_to_none(values[kind]))
             row = self.filing_row(filer_id, filing_number, values[amend], form_type, dates, unread)
             if row is not None and form_type in IE_COVER_FORMS:

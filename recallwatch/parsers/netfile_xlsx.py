@@ -357,17 +357,14 @@ MONEY_OUT_ITEMS = {
 }
 
 
-def named_campaigns(workbook, export):
-    """committee id -> the campaign fields of its latest 496 row naming a measure or candidate."""
-    latest = {}
+def campaign_spenders(workbook, export, watchlist):
+    """The committees whose 496 rows name a campaign of the watchlist (a scheduled run keeps them)."""
+    spenders = set()
     for _number, row in sheet_rows(workbook, IE_SHEET):
-        named = campaign_fields(row)
-        if named:
-            reported = read_or_none(filed_date, row.get("Rpt_Date"), "filed", []) or ""
-            committee_id = export.committee_id(row)
-            if reported >= latest.get(committee_id, ("", None))[0]:
-                latest[committee_id] = (reported, named)
-    return {committee_id: named for committee_id, (_reported, named) in latest.items()}
+        if export.committee_id(row) not in spenders and link_of(watchlist, None, row, MONEY_OUT_SHEETS[IE_SHEET],
+                                                                ie=True)[0].campaign_id:  # fmt: skip
+            spenders.add(export.committee_id(row))
+    return spenders
 
 
 def summary_form(row):
@@ -423,20 +420,21 @@ def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_al
     `Rejected` for each row or value that cannot be read.
 
     watchlist links each committee to a campaign (Watchlist.link, on the last day its reports
-    cover: curated, then the measure or candidate its 496 rows name, then its name); with keep_all
-    False only linked committees and those whose Filer_ID is in committee_ids are kept (a
-    scheduled run)."""
+    cover: curated, then its name: the export has no cover page naming a committee's own measure
+    or candidate; a 496 row names what its money was spent on, and links that expenditure); with
+    keep_all False only linked committees, those whose Filer_ID is in committee_ids and those whose
+    independent expenditures name a campaign are kept (a scheduled run)."""
     wanted_ids = {str(committee_id) for committee_id in committee_ids or []}
     kept = set()
-    named_by = named_campaigns(workbook, export) if watchlist is not None else {}
+    spenders = campaign_spenders(workbook, export, watchlist) if watchlist is not None else set()
     for committee, covered in committees_in(workbook, export):
         if watchlist is not None:
-            named = named_by.get(committee["id"]) or {}
-            link = watchlist.link(SPIDER, committee["source_id"], committee["name"], covered, **named)
+            link = watchlist.link(SPIDER, committee["source_id"], committee["name"], covered)
             if link.campaign_id:
                 committee["campaign_id"], committee["position"] = link.campaign_id, link.position
                 committee["side"], committee["linked_by"] = link.side, link.linked_by
-        if keep_all or committee.get("campaign_id") or committee["source_id"] in wanted_ids:
+        wanted = committee["source_id"] in wanted_ids or committee["id"] in spenders
+        if keep_all or committee.get("campaign_id") or wanted:
             kept.add(committee["id"])
             yield committee
 
