@@ -334,8 +334,18 @@ class ExportReader:
 
     def campaign_link(self, filer_id, name, on_date, named=None, ie=False):
         """link(...) of a name and the campaign fields a filing gives it (cached: a full export
-        names the same few measures and candidates again and again)."""
-        key = (filer_id, name, on_date, tuple(sorted(named.items())) if named else None, ie)
+        names the same few measures and candidates again and again). A date only narrows the
+        campaigns a name or field can tie to, so what ties to none without a date is looked up
+        once, not once per date."""
+        fields = tuple(sorted(named.items())) if named else None
+        if on_date is not None:
+            undated = self.cached_link((filer_id, name, None, fields, ie), named)
+            if undated.campaign_id is None:
+                return undated
+        return self.cached_link((filer_id, name, on_date, fields, ie), named)
+
+    def cached_link(self, key, named):
+        filer_id, name, on_date, _fields, ie = key
         found = self._links.get(key)
         if found is None:
             if len(self._links) >= LINK_CACHE_SIZE:
@@ -815,6 +825,8 @@ class ExportReader:
                         self.giver_filings.add(values[filing].strip())
 
     def names_a_campaign(self, name, raw_date, named):
+        if self.campaign_link(None, name, None, named).campaign_id is None:
+            return False  # no date can tie it: its date is not even read
         on_date = read_or_none(date_value, raw_date, "date", [])
         return self.campaign_link(None, name, on_date, named).campaign_id is not None
 
