@@ -2,7 +2,9 @@
 the committee's name: CAL-ACCESS cover pages and CVR2 rows, NetFile export 496 rows; and the
 independent expenditures of the NetFile export's 496 sheet."""
 
-from recallwatch.core.items import Committee, ContributionMade, IndependentExpenditure
+import pytest
+
+from recallwatch.core.items import Committee, ContributionMade, IndependentExpenditure, Rejected
 from recallwatch.core.watchlist import Watchlist
 from recallwatch.parsers.calaccess import COMMITTEE_FIELDS
 from recallwatch.parsers.netfile_xlsx import Export, open_workbook, parse_workbook
@@ -148,3 +150,16 @@ def test_a_496_row_against_the_boudin_recall_links_the_expenditure_not_its_commi
     export = Export("BRK", "https://example.org/efile_BRK_2017.zip")
     scheduled = parse_workbook(open_workbook(efile_workbook({"496": [row]})), export, WATCHLIST, keep_all=False)
     assert len(of_type(list(scheduled), IndependentExpenditure)) == 1  # a scheduled run keeps the spender
+
+
+@pytest.mark.parametrize("sheet", ["496", "D-Expenditure"])
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "1e308", "10000000000"])
+def test_hostile_amounts_of_netfile_money_paid_out_are_rejected(sheet, amount):
+    (real,) = real_rows(sheet, 1, export=BRK_2017)
+    items = parse(efile_workbook({sheet: [{**real, "Amount": amount}]}))
+    assert of_type(items, IndependentExpenditure) == [] and of_type(items, ContributionMade) == []
+    (reject,) = [item for item in items if isinstance(item, Rejected)]
+    assert reject.reason.startswith(f"{sheet} row 2: amount ") and reject.item_type in (
+        "independent_expenditures",
+        "contributions_made",
+    )
