@@ -82,8 +82,9 @@ class FilingsCalaccessSpider(FilingsSpider):
 
         return keep
 
-    def link(self, name, on_date):
-        return self.watchlist.committee_campaign(name, on_date)
+    def link(self, filer_id, name, on_date, **named):
+        """Watchlist.link: curated, then the filing's measure or candidate, then the name."""
+        return self.watchlist.link(self.name, filer_id, name, on_date, **named)
 
     def parse_export(self, response, committee_ids=None):
         files = export_files(response, self.table_of, self.settings)
@@ -97,4 +98,6 @@ class FilingsCalaccessSpider(FilingsSpider):
         for batch in self.forward(parsed, response):
             batch.fetch_id = fetch_id  # the provenance middleware stamps items, not batches
             yield batch
-        self.crawler.stats.set_value("recallwatch/calaccess_497_part_2_skipped", reader.skipped)
+        # rows of forms that are neither money received nor money given or spent on a campaign
+        # (Schedule E and G payments, Form 450 part 5...)
+        self.crawler.stats.set_value("recallwatch/calaccess_rows_skipped", reader.skipped)

@@ -34,6 +34,7 @@ EXAMPLES = {
     "petition_timeline": {"campaign": GASCON},
     "campaign_money": {"campaign": BOUDIN},
     "top_donors": {"campaign": BOUDIN},
+    "money_reported_by_givers": {"campaign": GASCON},
     "donor": {"donor": UNION_LOCAL},
     "cross_campaign_donors": {},
     "new_contributions": {"since": "2022-05-01", "min_amount": "10000"},

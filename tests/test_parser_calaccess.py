@@ -4,16 +4,26 @@ tests/fixtures/filings_calaccess/joined/: real rows of ../shared/samples/calacce
 CRLF, trailing tabs and spaces), picked so that ids join across tables: a filer named in
 FILERNAME_CD (with an XREF_FILER_ID that is not its FILER_ID), one named there and again on a cover
 page, filers named only on a cover page, filers no table names, a receipt of one of those, a
-Form 497 part 2 row (skipped), a filing filed "7/29/1940" and a cover page whose period ends
+Form 497 part 2 row (a contribution made), a filing filed "7/29/1940" and a cover page whose period ends
 "6/30/3016" (both real)."""
 
 import io
 from datetime import date, timedelta
 
 from recallwatch.core.batch import RecordBatch
-from recallwatch.core.items import Committee, Contribution, FilerCommittee, Filing, FilingSummary, Rejected
+from recallwatch.core.items import (
+    Committee,
+    Contribution,
+    ContributionMade,
+    FilerCommittee,
+    Filing,
+    FilingSummary,
+    Rejected,
+)
+from recallwatch.core.watchlist import CampaignLink
 from recallwatch.parsers.calaccess import (
     CONTRIBUTION_FIELDS,
+    CONTRIBUTION_MADE_FIELDS,
     ExportReader,
     decode,
     records,
@@ -155,7 +165,17 @@ def test_real_rows_read_into_filings_committees_summaries_and_contributions():
         "2006-03-13",
         "Schwartz,Steinsapir,Dohrmann et al",
     )
-    assert reader.skipped == 1  # the 497 part 2 row: a contribution made, not received
+    assert reader.skipped == 0
+    # the 497 part 2 row: a contribution made (no name filed: named by the recipient's CMTE_ID)
+    made = rows_by_id(outputs, ContributionMade, CONTRIBUTION_MADE_FIELDS)
+    assert made == {
+        "calaccess:595595:0:S497:1:F497P2": {
+            "id": "calaccess:595595:0:S497:1:F497P2", "filing_id": "calaccess:595595:0", "source": "calaccess",
+            "tran_id": "2901", "form": "F497P2", "recipient_name": "committee 991916", "recipient_source_id": "991916",
+            "campaign_id": None, "position": None, "amount": 5000.0, "date": "2000-02-24", "description": None,
+            "memo": 0,
+        }
+    }  # fmt: skip
 
 
 def test_counted_is_left_to_the_end_of_run_rules():
@@ -173,15 +193,17 @@ def test_every_filer_of_a_filing_gets_a_committee_and_a_name_only_from_the_name_
         "1276675": "John Chiang for California 2006",
         "1363711": "MIGUDA-ARMSTEAD FOR JUDGE 2014",
     }  # the treasurer in FILERNAME_CD is not a committee
+    no_link = (None, None, None, None, None)
     assert unnamed == {
-        "1018823": ("c85354c02f72c12a", "filer 1018823", "calaccess", "1018823", "1018823", None, None, None),
-        "1260867": ("cd4820cbaea7ce23", "filer 1260867", "calaccess", "1260867", "1260867", None, None, None),
+        "1018823": ("c85354c02f72c12a", "filer 1018823", "calaccess", "1018823", "1018823", *no_link),
+        "1260867": ("cd4820cbaea7ce23", "filer 1260867", "calaccess", "1260867", "1260867", *no_link),
     }
     committees = {row[0] for row in [*named.values(), *unnamed.values()]}
     assert {row[1] for row in batches(outputs, Filing)} <= committees
     # Committees come out after the filings and before the money
     kinds = [output.item_class for output in outputs if isinstance(output, RecordBatch)]
-    assert kinds == [Filing, Filing, Committee, FilerCommittee, FilingSummary, Contribution, Contribution]
+    assert kinds == [Filing, Filing, Committee, FilerCommittee, FilingSummary, Contribution, Contribution,
+                     ContributionMade]  # fmt: skip
 
 
 def test_one_table_alone_still_names_its_filers_committees():
@@ -197,11 +219,14 @@ def test_a_scheduled_run_keeps_the_filers_it_finds_by_name_or_by_id():
         asked.append((filer_id, name, on_date))
         return filer_id == "1260867" or (name or "").startswith("John Chiang")
 
-    _, outputs = read(joined_tables(), keep_filer=keep, link=lambda name, on_date: ("chiang-2006", "support"))
+    def link(filer_id, name, on_date, **named):
+        return CampaignLink("chiang-2006", "support", "for", "name pattern") if name else CampaignLink()
+
+    _, outputs = read(joined_tables(), keep_filer=keep, link=link)
     assert {row[0] for row in batches(outputs, Filing)} == {"calaccess:1144287:0", "calaccess:1155427:0"}
     assert batches(outputs, Committee) == [
         ("c5a9bfc48a2df35e", "John Chiang for California 2006", "calaccess", "1276675", "1276675", "C",
-         "chiang-2006", "support"),
+         "chiang-2006", "support", "for", "name pattern"),
     ]  # fmt: skip
     assert [row[1] for row in batches(outputs, FilerCommittee)] == ["filer 1260867"]
     assert {row[0] for row in batches(outputs, Contribution)} == {

@@ -240,9 +240,10 @@ def sheets_removed(xlsx):
             "the export holds no workbook sheets (no xl/workbook.xml, or a workbook without sheets)",
         ),
         (
-            lambda xlsx: efile_workbook({}, sheets=["D-Expenditure", "496"]),
+            lambda xlsx: efile_workbook({}, sheets=["E-Expenditure", "G-Expenditure"]),
             "the export holds none of the sheets read (A-Contributions, C-Contributions, I-Contributions, "
-            "F496P3-Contributions, 497, Summary); its sheets: D-Expenditure, 496",
+            "F496P3-Contributions, 497, Summary, F461P5-Expenditure, D-Expenditure, 496); its sheets: E-Expenditure, "
+            "G-Expenditure",
         ),
         (lambda xlsx: zip_of({"readme.txt": "nothing here"}), "no .xlsx in the export (it holds readme.txt)"),
         (lambda xlsx: zip_of({}), "no .xlsx in the export (it holds nothing)"),

@@ -122,11 +122,21 @@ order by coalesce(f.filed, c.date) desc, c.amount desc
 
 PLAIN_TOP_DONORS = """
 with counted as (
-  select c.donor_id, c.amount, cm.position
+  select c.donor_id, c.amount, cm.position, 'committee report' as known_from
   from contributions c
   join committees cm on cm.id = c.committee_id
   where cm.campaign_id = :campaign
     and c.current = 1 and c.counted = 1
+  union all
+  select 'committee:' || m.giver_committee_id, m.amount, cm.position, 'giver''s report only'
+  from contributions_made m
+  join committees cm on cm.id = m.recipient_committee_id
+  where cm.campaign_id = :campaign and m.current = 1 and coalesce(m.memo, 0) = 0
+    and not exists (
+      select 1 from contributions c
+      where c.committee_id = m.recipient_committee_id and c.current = 1 and c.counted = 1
+        and c.amount = m.amount and c.date = m.date
+    )
 ),
 side_totals as (
   select position, sum(total_raised) as side_total
@@ -135,7 +145,7 @@ side_totals as (
   group by position
 ),
 ranked as (
-  select position, donor_id, sum(amount) as given, count(*) as contributions,
+  select position, donor_id, sum(amount) as given, count(*) as contributions, min(known_from) as known_from,
     row_number() over (partition by position order by sum(amount) desc, donor_id) as rank
   from counted
   group by position, donor_id
@@ -143,8 +153,8 @@ ranked as (
 select
   r.position,
   r.rank,
-  d.name as donor,
-  d.kind,
+  coalesce(d.name, g.name) as donor,
+  coalesce(d.kind, case when g.id is not null then 'organization' end) as kind,
   r.given,
   r.contributions,
   round(100.0 * r.given / st.side_total, 1) as pct_of_side,
@@ -153,10 +163,13 @@ select
   round(100.0 * sum(case when r.rank <= 2 then r.given else 0 end) over (partition by r.position)
     / st.side_total, 1) as top_two_pct,
   st.side_total,
-  r.donor_id
+  case when r.donor_id like 'committee:%' then null else r.donor_id end as donor_id,
+  r.known_from,
+  g.id as giver_committee_id
 from ranked r
 join side_totals st on st.position = r.position
 left join donors d on d.id = r.donor_id
+left join committees g on 'committee:' || g.id = r.donor_id
 order by r.position desc, r.rank
 """
 
@@ -179,7 +192,7 @@ def run(db, sql, params=None):
 def test_committee_totals_gives_the_rows_of_its_plain_form(db):
     in_order = "select * from ({}) order by committee_id"
     plain = run(db, in_order.format(PLAIN_COMMITTEE_TOTALS))
-    assert len(plain) == 10
+    assert len(plain) == 13
     assert run(db, in_order.format(COMMITTEE_TOTALS)) == plain
     assert run(db, "select * from committee_totals order by committee_id") == plain
 

@@ -62,7 +62,10 @@ def test_campaign_money_gives_each_committee_and_each_side_total(client):
         ("oppose", "side total", 186400.0, 178000.0),
         ("oppose", "committee", 100500.0, 100500.0),
         ("oppose", "committee", 85900.0, 77500.0),
+        ("oppose", "outside spending", None, None),
     ]
+    # its 496: 18,000 + 7,500 in the amendment (the original's 18,000 does not count twice)
+    assert [r["outside_spending"] for r in result] == [None, None, None, 25500.0, None, None, 25500.0]
     assert result[1]["committee"] == "Demo Neighbors for the Recall of Chesa Boudin (sample data)"
 
 

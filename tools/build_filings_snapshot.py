@@ -450,6 +450,18 @@ CALACCESS_HEADERS = {
         "JURIS_DSCR DIST_NO OFF_S_H_CD BAL_NAME BAL_NUM BAL_JURIS SUP_OPP_CD MEMO_CODE MEMO_REFNO BAKREF_TID "
         "XREF_SCHNM XREF_MATCH INT_RATE INTR_CMTEID"
     ),
+    "EXPN_CD": (
+        "FILING_ID AMEND_ID LINE_ITEM REC_TYPE FORM_TYPE TRAN_ID ENTITY_CD PAYEE_NAML PAYEE_NAMF PAYEE_NAMT "
+        "PAYEE_NAMS PAYEE_CITY PAYEE_ST PAYEE_ZIP4 EXPN_DATE AMOUNT CUM_YTD CUM_OTH EXPN_CHKNO EXPN_CODE "
+        "EXPN_DSCR AGENT_NAML AGENT_NAMF AGENT_NAMT AGENT_NAMS CMTE_ID TRES_NAML TRES_NAMF TRES_NAMT TRES_NAMS "
+        "TRES_CITY TRES_ST TRES_ZIP4 CAND_NAML CAND_NAMF CAND_NAMT CAND_NAMS OFFICE_CD OFFIC_DSCR JURIS_CD "
+        "JURIS_DSCR DIST_NO OFF_S_H_CD BAL_NAME BAL_NUM BAL_JURIS SUP_OPP_CD MEMO_CODE MEMO_REFNO BAKREF_TID "
+        "G_FROM_E_F XREF_SCHNM XREF_MATCH"
+    ),
+    "S496_CD": (
+        "FILING_ID AMEND_ID LINE_ITEM REC_TYPE FORM_TYPE TRAN_ID AMOUNT EXP_DATE EXPN_DSCR MEMO_CODE MEMO_REFNO "
+        "DATE_THRU"
+    ),
     "S497_CD": (
         "FILING_ID AMEND_ID LINE_ITEM REC_TYPE FORM_TYPE TRAN_ID ENTITY_CD ENTY_NAML ENTY_NAMF ENTY_NAMT "
         "ENTY_NAMS ENTY_CITY ENTY_ST ENTY_ZIP4 CTRIB_EMP CTRIB_OCC CTRIB_SELF ELEC_DATE CTRIB_DATE DATE_THRU "
@@ -466,12 +478,44 @@ CALACCESS_FILERS = [
     ("1449499", "RECIPIENT COMMITTEE", "3/2/2015", "Sample Statewide Parks Bond Committee (sample data)"),
     ("1449498", "LOBBYIST", "3/2/2015", "Sample Lobbying Firm (sample data)"),
 ]  # fmt: skip
+# Givers and spenders no pattern of the watchlist names (FICTIONAL): a major donor (Form 461), a
+# committee giving late (Form 497 part 2), and an outside committee spending against the Boudin
+# recall (Form 496). A scheduled run keeps the givers' filings because what they paid went to the
+# Gascón 2022 recall committee, and the spender's because its 496 names the recall.
+CALACCESS_GIVERS = {
+    "1449411": "Fictional Orchard Holdings LLC (sample data)",
+    "1449412": "Imaginary Valley Business PAC (sample data)",
+    "1449413": "Pretend Neighbors for Chesa, opposing the recall (sample data)",
+}
 # (filing id, amendment, form, filer, from, thru, filed)
 CALACCESS_FILINGS = [
     ("9100001", 0, "F460", "1449401", "1/1/2022", "3/31/2022", "4/29/2022"),
     ("9100001", 1, "F460", "1449401", "1/1/2022", "3/31/2022", "5/20/2022"),
     ("9100002", 0, "F497", "1449401", "", "", "6/3/2022"),
     ("9100003", 0, "F460", "1449499", "1/1/2022", "6/30/2022", "7/29/2022"),
+    ("9100011", 0, "F461", "1449411", "1/1/2022", "3/31/2022", "4/29/2022"),
+    ("9100012", 0, "F497", "1449412", "", "", "6/1/2022"),
+    ("9100013", 0, "F496", "1449413", "", "", "5/20/2022"),
+    ("9100013", 1, "F496", "1449413", "", "", "5/24/2022"),
+]
+# The Boudin recall as a Form 496 cover page names it (BAL_NAME), opposed
+CALACCESS_IE_TARGETS = {"9100013": ("Recall of District Attorney Chesa Boudin", "H", "O")}
+# The Gascón 2022 recall committee of the NetFile LACO export: its FPPC id (Filer_ID) and name
+GASCON_2022_FPPC_ID = "1449201"
+GASCON_2022_NAME = "Recall District Attorney George Gascón 2022 (sample data)"
+# (filing id, amendment, line, form, date, amount): contributions made to the Gascón 2022 recall
+# committee; the Schedule D row is the state committee's, amended (its first version said 15,000)
+CALACCESS_MADE = [
+    ("9100011", 0, 1, "F461P5", "3/15/2022", 60000),
+    ("9100001", 0, 5, "D", "3/20/2022", 15000),
+    ("9100001", 1, 5, "D", "3/20/2022", 20000),
+]
+CALACCESS_LATE_MADE = [("9100012", 0, 1, "F497P2", "5/31/2022", 25000)]
+# (filing id, amendment, line, date, amount, description): the 496's amendment adds a line
+CALACCESS_IES = [
+    ("9100013", 0, 1, "5/18/2022", 18000, "TV ad (sample)"),
+    ("9100013", 1, 1, "5/18/2022", 18000, "TV ad (sample)"),
+    ("9100013", 1, 2, "5/19/2022", 7500, "Mailer (sample)"),
 ]
 # (filing id, amendment, line, schedule, donor, date, amount, cumulative, memo)
 CALACCESS_RECEIPTS = [
@@ -495,17 +539,26 @@ def calaccess_table(table, rows):
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
 
+def ie_target(filing):
+    """The BAL_NAME, BAL_NUM and SUP_OPP_CD of a Form 496 cover page."""
+    if filing not in CALACCESS_IE_TARGETS:
+        return {}
+    name, number, code = CALACCESS_IE_TARGETS[filing]
+    return {"BAL_NAME": name, "BAL_NUM": number, "SUP_OPP_CD": code}
+
+
 def calaccess_export():
     def day(text):
         return f"{text} 12:00:00 AM" if text else ""
 
     names = [{"XREF_FILER_ID": f, "FILER_ID": f, "FILER_TYPE": t, "STATUS": "ACTIVE", "EFFECT_DT": d, "NAML": n}
              for f, t, d, n in CALACCESS_FILERS]  # fmt: skip
-    filer_names = {f: n for f, _, _, n in CALACCESS_FILERS}
+    filer_names = {**{f: n for f, _, _, n in CALACCESS_FILERS}, **CALACCESS_GIVERS}
     covers = [
         {"FILING_ID": i, "AMEND_ID": a, "REC_TYPE": "CVR", "FORM_TYPE": form, "FILER_ID": f,
          "FILER_NAML": filer_names[f], "RPT_DATE": day(filed), "FROM_DATE": day(start), "THRU_DATE": day(end),
-         "CMTTE_TYPE": "R", "STMT_TYPE": "qt" if form == "F460" else ""}
+         "CMTTE_TYPE": "R", "STMT_TYPE": "qt" if form == "F460" else "",
+         **ie_target(i)}
         for i, a, form, f, start, end, filed in CALACCESS_FILINGS
     ]  # fmt: skip
     filer_filings = [
@@ -542,6 +595,26 @@ def calaccess_export():
             "ENTY_CITY": city, "ENTY_ST": "CA", "ENTY_ZIP4": zip_code, "CTRIB_DATE": day(when), "AMOUNT": amount,
             "MEMO_REFNO": "\x1a",  # the real export has stray SUB bytes
         })  # fmt: skip
+    for filing, amendment, line, form, when, amount in CALACCESS_LATE_MADE:
+        late_rows.append({
+            "FILING_ID": filing, "AMEND_ID": amendment, "LINE_ITEM": line, "REC_TYPE": "S497", "FORM_TYPE": form,
+            "TRAN_ID": f"M{filing[-2:]}{line}", "ENTITY_CD": "COM", "ENTY_NAML": GASCON_2022_NAME,
+            "ENTY_CITY": "Los Angeles", "ENTY_ST": "CA", "CTRIB_DATE": day(when), "AMOUNT": amount,
+            "CMTE_ID": GASCON_2022_FPPC_ID,
+        })  # fmt: skip
+    paid = [
+        {"FILING_ID": filing, "AMEND_ID": amendment, "LINE_ITEM": line, "REC_TYPE": "EXPN", "FORM_TYPE": form,
+         "TRAN_ID": f"E{filing[-2:]}{line}", "ENTITY_CD": "COM", "PAYEE_NAML": GASCON_2022_NAME,
+         "PAYEE_CITY": "Los Angeles", "PAYEE_ST": "CA", "EXPN_DATE": day(when), "AMOUNT": amount,
+         "EXPN_CODE": "MON", "CMTE_ID": GASCON_2022_FPPC_ID, "SUP_OPP_CD": "S"}
+        for filing, amendment, line, form, when, amount in CALACCESS_MADE
+    ]  # fmt: skip
+    spent = [
+        {"FILING_ID": filing, "AMEND_ID": amendment, "LINE_ITEM": line, "REC_TYPE": "S496", "FORM_TYPE": "F496",
+         "TRAN_ID": f"IE{filing[-2:]}{line}", "AMOUNT": amount, "EXP_DATE": day(when), "EXPN_DSCR": description,
+         "MEMO_REFNO": f"IE{line} "}  # trailing space, as the real MEMO_REFNO has
+        for filing, amendment, line, when, amount, description in CALACCESS_IES
+    ]  # fmt: skip
     tables = {
         "FILERNAME_CD": names,
         "FILER_FILINGS_CD": filer_filings,
@@ -549,6 +622,8 @@ def calaccess_export():
         "SMRY_CD": summaries,
         "RCPT_CD": receipts,
         "S497_CD": late_rows,
+        "EXPN_CD": paid,
+        "S496_CD": spent,
     }
     return zip_of({f"CalAccess/DATA/{table}.TSV": calaccess_table(table, rows) for table, rows in tables.items()})
 

@@ -148,7 +148,9 @@ class ContributionMade(RecordItem):
     table = "contributions_made"
     id = field(TEXT, required=True)
     filing_id = field(TEXT, required=True)
-    giver_committee_id = field(TEXT, required=True)
+    # May be empty when only the filing knows its filer (CAL-ACCESS EXPN_CD, S497_CD): the totals
+    # rules (mark_current_money_out) fill it in from the filing at the end of the run.
+    giver_committee_id = field()
     source = field(TEXT, required=True)
     tran_id = field()
     form = field(TEXT, required=True)  # F461P5, F497P2, D, 6B, ...
@@ -171,7 +173,7 @@ class IndependentExpenditure(RecordItem):
     table = "independent_expenditures"
     id = field(TEXT, required=True)
     filing_id = field(TEXT, required=True)
-    committee_id = field(TEXT, required=True)  # the spender
+    committee_id = field()  # the spender; empty when only the filing knows it (filled in as above)
     source = field(TEXT, required=True)
     tran_id = field()
     form = field()
@@ -186,6 +188,10 @@ class IndependentExpenditure(RecordItem):
     payee = field()
     memo = field(OPTIONAL_INT)
     current = field(OPTIONAL_INT)
+    # recallwatch/core/totals.py: 0 when the same expenditure is listed again on a periodic report
+    # (a Form 496 line on the Form 465 / Schedule D that covers it), with the reason
+    counted = field(OPTIONAL_INT)
+    not_counted_reason = field()
 
 
 class OriginalGiver(RecordItem):

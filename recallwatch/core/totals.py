@@ -37,6 +37,8 @@ which report's period covers them. A source without an entry follows the Califor
 
 from dataclasses import dataclass, field
 
+from recallwatch.core.ids import fold
+
 # The contributor entity codes of the CAL format, and other spellings seen in the data.
 ENTITY_CODES = ("IND", "COM", "OTH", "PTY", "SCC")
 ENTITY_CODE_ALIASES = {
@@ -213,26 +215,6 @@ def mark_current_contributions(db, source):
     )
 
 
-def mark_current_money_out(db, source):
-    """Rule 1 for money paid out: contributions_made.current and independent_expenditures.current
-    follow their filing (latest amendment)."""
-    changed = 0
-    for table in ("contributions_made", "independent_expenditures"):
-        if not db[table].exists():
-            continue
-        changed += _changed_rows(
-            db,
-            f"""
-            UPDATE {table} SET current = filings.current
-            FROM filings
-            WHERE filings.id = {table}.filing_id AND {table}.source = :source
-              AND {table}.current IS NOT filings.current
-            """,
-            {"source": source},
-        )
-    return changed
-
-
 def mark_counted_rows(db, source):
     """Rule 2 for every row of the source but late reports (their rule is `mark_late_reports`):
     memo entries, loans and miscellaneous increases are not counted; other money received is.
@@ -309,14 +291,149 @@ def ensure_filer_committees(db, source):
     return db["committees"].count - before
 
 
+# Money paid out: the giver's (or spender's) column of each table, filled in from the filing
+MONEY_OUT_TABLES = {"contributions_made": "giver_committee_id", "independent_expenditures": "committee_id"}
+
+
+def mark_current_money_out(db, source):
+    """Rule 1 for money paid out (contributions made, independent expenditures): current follows
+    the filing (the latest amendment counts); a row stored without its giver or spender takes the
+    filing's filer. Rule 2 for independent expenditures: one listed again on a periodic report
+    counts once (`counted`). Any source. Returns the number of rows changed."""
+    changed = 0
+    for table, payer in MONEY_OUT_TABLES.items():
+        changed += _changed_rows(
+            db,
+            f"""
+            UPDATE {table}
+            SET current = filings.current, {payer} = COALESCE({table}.{payer}, filings.committee_id)
+            FROM filings
+            WHERE filings.id = {table}.filing_id
+              AND {table}.source = :source
+              AND ({table}.current IS NOT filings.current OR {table}.{payer} IS NULL)
+            """,
+            {"source": source},
+        )
+    return changed + _mark_repeated_expenditures(db, source)
+
+
+# An independent expenditure is reported up to three times: within 24 hours on a Form 496, then on
+# the periodic report (a Form 465 part 3, and a Form 460 Schedule D line coded IND). The periodic
+# report counts; a repeat is the same spender, amount and date on a report ranked lower here.
+IE_REPORT_RANK = "CASE {form} WHEN 'F465P3' THEN 3 WHEN 'D' THEN 2 ELSE 1 END"
+IE_REPEAT_REASON = "listed again on the periodic report {filing_id} (same spender, amount and date)"
+
+
+def _mark_repeated_expenditures(db, source):
+    """`counted` of the source's independent expenditures: 0, with the reason, for a row that a
+    current row of a higher-ranked report repeats (see IE_REPORT_RANK), else 1. One sort of the
+    source's rows (a window), not a lookup per row: it runs before the table's indexes are built."""
+    rank = IE_REPORT_RANK.format(form="form")
+    reason = IE_REPEAT_REASON.replace("'", "''").replace("{filing_id}", "' || top_filing || '")
+    return _changed_rows(
+        db,
+        f"""
+        WITH ranked AS (
+            SELECT id, committee_id, {rank} AS rank,
+                   MAX(CASE WHEN current = 1 THEN {rank} END) OVER same_spending AS top_rank,
+                   FIRST_VALUE(filing_id) OVER (same_spending ORDER BY current = 1 DESC, {rank} DESC, filing_id)
+                       AS top_filing
+            FROM independent_expenditures
+            WHERE source = :source
+            WINDOW same_spending AS (PARTITION BY committee_id, amount, date)
+        ),
+        repeats AS (
+            SELECT id,
+                   committee_id IS NULL OR top_rank IS NULL OR rank >= top_rank AS counted,
+                   CASE WHEN committee_id IS NULL OR top_rank IS NULL OR rank >= top_rank THEN NULL
+                        ELSE '{reason}' END AS reason
+            FROM ranked
+        )
+        UPDATE independent_expenditures
+        SET counted = repeats.counted, not_counted_reason = repeats.reason
+        FROM repeats
+        WHERE independent_expenditures.id = repeats.id
+          AND (independent_expenditures.counted IS NOT repeats.counted
+               OR independent_expenditures.not_counted_reason IS NOT repeats.reason)
+        """,
+        {"source": source},
+    )
+
+
+def link_contributions_made(db, source):
+    """Each contribution made of the source, joined to the committee that received it:
+    `recipient_committee_id` = the committee (of any source: a county-filed recall committee from
+    NetFile has its FPPC id too) whose fppc_id, or same-source source_id, is the recipient id as
+    filed, else the one whose name folds to the same text as the recipient's name. Among several,
+    one linked to a campaign first. The row takes that committee's campaign and position (else
+    keeps those its own fields named). The rows of other sources that no committee was found for
+    yet, or whose recipient is a committee of this source, are looked at again: the sources run in
+    any order (a CAL-ACCESS giver may be read before the county committee it paid). Returns the
+    number of rows changed."""
+    db.conn.create_function("fold", 1, fold, deterministic=True)
+    db.execute("DROP TABLE IF EXISTS temp.recipient_keys")
+    db.execute(
+        "CREATE TEMP TABLE recipient_keys (key TEXT PRIMARY KEY, committee_id TEXT, campaign_id TEXT, position TEXT)"
+    )
+    db.execute(
+        """
+        INSERT OR IGNORE INTO temp.recipient_keys
+        SELECT key, id, campaign_id, position FROM (
+            SELECT 'id:' || fppc_id AS key, id, campaign_id, position, 0 AS rank, source = :source AS own
+            FROM committees WHERE fppc_id IS NOT NULL AND fppc_id != ''
+            UNION ALL
+            SELECT 'id:' || source_id, id, campaign_id, position, 1, 1
+            FROM committees WHERE source = :source AND source_id IS NOT NULL
+            UNION ALL
+            SELECT 'name:' || fold(trim(name)), id, campaign_id, position, 2, source = :source
+            FROM committees WHERE name IS NOT NULL
+        )
+        ORDER BY campaign_id IS NULL, rank, own DESC, id
+        """,
+        {"source": source},
+    )
+    try:
+        return _changed_rows(
+            db,
+            """
+            WITH matched AS (
+                SELECT made.id AS made_id,
+                       COALESCE(by_id.committee_id, by_name.committee_id) AS committee_id,
+                       COALESCE(by_id.campaign_id, by_name.campaign_id) AS campaign_id,
+                       COALESCE(by_id.position, by_name.position) AS position
+                FROM contributions_made AS made
+                LEFT JOIN temp.recipient_keys AS by_id ON by_id.key = 'id:' || made.recipient_source_id
+                LEFT JOIN temp.recipient_keys AS by_name ON by_name.key = 'name:' || fold(trim(made.recipient_name))
+                WHERE made.source = :source OR made.recipient_committee_id IS NULL
+                   OR made.recipient_committee_id IN (SELECT id FROM committees WHERE source = :source)
+            )
+            UPDATE contributions_made
+            SET recipient_committee_id = matched.committee_id,
+                campaign_id = COALESCE(matched.campaign_id, contributions_made.campaign_id),
+                position = CASE WHEN matched.campaign_id IS NOT NULL THEN matched.position
+                                ELSE contributions_made.position END
+            FROM matched
+            WHERE contributions_made.id = matched.made_id
+              AND (contributions_made.recipient_committee_id IS NOT matched.committee_id
+                   OR (matched.campaign_id IS NOT NULL
+                       AND (contributions_made.campaign_id IS NOT matched.campaign_id
+                            OR contributions_made.position IS NOT matched.position)))
+            """,
+            {"source": source},
+        )
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.recipient_keys")
+
+
 # The rules in the order they apply (the end of a run runs them as steps, in this order)
 RULES = (
     mark_current_filings,
     mark_current_contributions,
-    mark_current_money_out,
     mark_counted_rows,
     mark_late_reports,
     ensure_filer_committees,
+    mark_current_money_out,
+    link_contributions_made,
 )
 
 

@@ -110,6 +110,15 @@ class Watchlist:
             patterns[target["id"]] = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
         return patterns
 
+    @cached_property
+    def _opponent_words(self):
+        """campaign id -> the words of each listed opponent's folded name, read once
+        (candidate_campaign runs for filing rows by the million); see _same_person."""
+        return {
+            campaign["id"]: [set(re.findall(r"\w+", fold(name))) for name in campaign.get("opponents", [])]
+            for campaign in self.campaigns
+        }
+
     def targets_mentioned(self, text):
         """Ids of the targets a text names (by full name or alias)."""
         folded = fold(text)
@@ -201,8 +210,9 @@ class Watchlist:
     def candidate_campaign(self, candidate, office=None, on_date=None):
         """(campaign_id, is_the_prosecutor) for a candidate name on a date, or None: the
         prosecutor of an election campaign, or one of its listed opponents."""
-        folded = fold(candidate)
+        words = set(re.findall(r"\w+", fold(candidate)))
         office_words = set(re.findall(r"\w+", self.expand_office_words(office))) if office else None
+        mentioned = None
         for campaign in self.campaigns:
             if not campaign.get("election_date"):
                 continue
@@ -210,9 +220,11 @@ class Watchlist:
                 continue
             if office_words is not None and not set(campaign.get("office_words", [])) <= office_words:
                 continue
-            if campaign["target_id"] in self.targets_mentioned(candidate):
+            if mentioned is None:
+                mentioned = self.targets_mentioned(candidate)
+            if campaign["target_id"] in mentioned:
                 return campaign["id"], True
-            if any(_same_person(folded, fold(opponent)) for opponent in campaign.get("opponents", [])):
+            if any(opponent <= words for opponent in self._opponent_words[campaign["id"]]):  # _same_person
                 return campaign["id"], False
         return None
 

@@ -8,6 +8,11 @@ Read with python-calamine, every cell as text except amounts; dates are Excel se
 - filings: one per filer + form + period (Form 460) or report id (497, 496), each amendment
   (Report_Num 000, 001, 002...) its own row;
 - contributions: every row of the money-received sheets (A, C, I, F496P3, 497 part 1);
+- independent_expenditures: every row of the 496 sheet (Form 496 line items) and the Schedule D
+  lines coded IND, tied to a campaign by their own Bal_Name / Bal_Num, Cand_NamL / Cand_NamF,
+  Offic_Dscr and Sup_Opp_Cd (Watchlist.link with ie=True);
+- contributions_made: the F461P5 sheet, the other Schedule D lines and the 497 sheet's part 2
+  (the recipient as filed: Payee_* / Enty_* names, Cmte_ID);
 - filing_summaries: every line of the Summary sheet (Form 460 line 5 = total contributions).
 
 A value that cannot be read (recallwatch/parsers/values.py) is a `Rejected` naming the sheet and
@@ -25,7 +30,16 @@ from python_calamine import CalamineWorkbook
 
 from recallwatch.core import totals
 from recallwatch.core.ids import fold, stable_id
-from recallwatch.core.items import Committee, Contribution, Filing, FilingSummary, Rejected
+from recallwatch.core.items import (
+    Committee,
+    Contribution,
+    ContributionMade,
+    Filing,
+    FilingSummary,
+    IndependentExpenditure,
+    Rejected,
+)
+from recallwatch.core.watchlist import CampaignLink
 from recallwatch.parsers.archives import ArchiveLimits, check_archive, open_zip
 from recallwatch.parsers.values import (
     BadValue,
@@ -41,6 +55,7 @@ from recallwatch.parsers.values import (
 )
 
 SOURCE = "netfile_export"
+NO_LINK = CampaignLink()
 EXPORT_NAME = re.compile(r"efile_([A-Za-z0-9]+)_(\d{4})", re.IGNORECASE)
 
 
@@ -82,7 +97,29 @@ MONEY_SHEETS = {
     "497": LATE_497,
 }
 SUMMARY_SHEET = "Summary"
-READ_SHEETS = (*MONEY_SHEETS, SUMMARY_SHEET)
+IE_SHEET = "496"
+PAYEE = ("Payee_NamL", "Payee_NamF", "Payee_NamT", "Payee_NamS")
+
+
+@dataclass(frozen=True)
+class MoneyOutSheet:
+    """A sheet of money paid out: contributions made (Form 461 part 5, Schedule D, 497 part 2) or
+    independent expenditures (496; Schedule D lines coded IND)."""
+
+    code: str  # the sheet's code in row ids
+    form_type: str  # the form of the filing its rows belong to
+    name: tuple | None  # the recipient's name columns
+    date: str
+
+
+MONEY_OUT_SHEETS = {
+    "F461P5-Expenditure": MoneyOutSheet("F461P5", "F461", PAYEE, "Expn_Date"),
+    "D-Expenditure": MoneyOutSheet("D", "F460", PAYEE, "Expn_Date"),
+    "497": MoneyOutSheet("F497P2", "F497", LATE_497.name, "Ctrib_Date"),
+    IE_SHEET: MoneyOutSheet("496", "F496", None, "Exp_Date"),
+}
+READ_SHEETS = (*MONEY_SHEETS, SUMMARY_SHEET, *(name for name in MONEY_OUT_SHEETS if name not in MONEY_SHEETS))
+SPIDER = "filings_netfile_export"  # whose `known_committees` the watchlist's curated links use
 
 
 def export_name_parts(url):
@@ -223,6 +260,113 @@ class Export:
         )
 
 
+def campaign_fields(row):
+    """The measure, candidate, office and support/oppose code a row names, as Watchlist.link's
+    keyword arguments; None when it names no measure and no candidate."""
+    measure = " ".join(filter(None, (cell_text(row.get(column)) for column in ("Bal_Name", "Bal_Num"))))
+    candidate = " ".join(filter(None, (cell_text(row.get(column)) for column in ("Cand_NamF", "Cand_NamL"))))
+    if not measure and not candidate:
+        return None
+    return {
+        "measure": measure or None,
+        "candidate": candidate or None,
+        "office": cell_text(row.get("Offic_Dscr")),
+        "support_oppose": cell_text(row.get("Sup_Opp_Cd")),
+    }
+
+
+def money_out_kind(sheet, row):
+    """What a row of a money-out sheet is: "spent" (an independent expenditure), "made" (a
+    contribution made), or None (the 497 sheet's part 1: money received, read with the
+    contributions)."""
+    if sheet.code == "496":
+        return "spent"
+    if sheet.code == "D" and (cell_text(row.get("Expn_Code")) or "").upper() == "IND":
+        return "spent"
+    if sheet.code == "F497P2" and (cell_text(row.get("Form_Type")) or "").upper() != "F497P2":
+        return None
+    return "made"
+
+
+def link_of(watchlist, name, row, sheet, ie=False):
+    """Watchlist.link of a money-out row's own fields (and the recipient's name)."""
+    named = campaign_fields(row)
+    if watchlist is None or not (named or name):
+        return NO_LINK, named
+    on_date = read_or_none(cell_date, row.get(sheet.date), "date", [])
+    return watchlist.link(SPIDER, None, name, on_date, **(named or {}), ie=ie), named
+
+
+def contribution_made(row, sheet, filing, watchlist):
+    """The ContributionMade of a row; a BadValue when a value cannot be read or it names no
+    recipient."""
+    recipient_id = cell_text(row.get("Cmte_ID"))
+    name = contributor_name(*(cell_text(row.get(column)) for column in sheet.name))
+    name = name or (f"committee {recipient_id}" if recipient_id else None)
+    if not name:
+        raise BadValue("recipient_name", "is missing (no Payee or Enty name, no Cmte_ID)", "")
+    link, _named = link_of(watchlist, name, row, sheet)
+    tran_id = cell_text(row.get("Tran_ID"))
+    return ContributionMade(
+        id=stable_id(filing["id"], sheet.code, tran_id or sorted(map(str, row.items()))),
+        filing_id=filing["id"],
+        giver_committee_id=filing["committee_id"],
+        source=SOURCE,
+        tran_id=tran_id,
+        form=sheet.code,
+        recipient_name=name,
+        recipient_source_id=recipient_id,
+        campaign_id=link.campaign_id,
+        position=link.position,
+        amount=money(row.get("Amount"), "amount"),
+        date=cell_date(row.get(sheet.date), "date"),
+        description=cell_text(row.get("Expn_Dscr")),
+        memo=is_memo(row.get("Memo_Code")),
+    )
+
+
+def independent_expenditure(row, sheet, filing, watchlist):
+    """The IndependentExpenditure of a 496 row or a Schedule D line coded IND; a BadValue when a
+    value cannot be read."""
+    link, named = link_of(watchlist, None, row, sheet, ie=True)
+    tran_id = cell_text(row.get("Tran_ID"))
+    payee = contributor_name(*(cell_text(row.get(column)) for column in sheet.name)) if sheet.name else None
+    return IndependentExpenditure(
+        id=stable_id(filing["id"], sheet.code, tran_id or sorted(map(str, row.items()))),
+        filing_id=filing["id"],
+        committee_id=filing["committee_id"],
+        source=SOURCE,
+        tran_id=tran_id,
+        form="F496" if sheet.code == "496" else sheet.code,
+        campaign_id=link.campaign_id,
+        position=link.position,
+        side=link.side,
+        linked_by=link.linked_by,
+        target_name=(named["candidate"] or named["measure"]) if named else None,
+        amount=money(row.get("Amount"), "amount"),
+        date=cell_date(row.get(sheet.date), "date"),
+        description=cell_text(row.get("Expn_Dscr")),
+        payee=payee,
+        memo=is_memo(row.get("Memo_Code")),
+    )
+
+
+MONEY_OUT_ITEMS = {
+    "made": (contribution_made, "contributions_made"),
+    "spent": (independent_expenditure, "independent_expenditures"),
+}
+
+
+def campaign_spenders(workbook, export, watchlist):
+    """The committees whose 496 rows name a campaign of the watchlist (a scheduled run keeps them)."""
+    spenders = set()
+    for _number, row in sheet_rows(workbook, IE_SHEET):
+        if export.committee_id(row) not in spenders and link_of(watchlist, None, row, MONEY_OUT_SHEETS[IE_SHEET],
+                                                                ie=True)[0].campaign_id:  # fmt: skip
+            spenders.add(export.committee_id(row))
+    return spenders
+
+
 def summary_form(row):
     """The form a Summary sheet line belongs to: its Form_Type when that names a form (F460,
     F450...), else (a schedule's own summary line: A, B1, E...) the Form 460."""
@@ -275,17 +419,22 @@ def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_al
     """Committees, filings, summary lines and contributions of one export workbook, and a
     `Rejected` for each row or value that cannot be read.
 
-    watchlist links each committee to a campaign (by name, on the last day its reports cover);
-    with keep_all False only linked committees and those whose Filer_ID is in committee_ids are
-    kept (a scheduled run)."""
+    watchlist links each committee to a campaign (Watchlist.link, on the last day its reports
+    cover: curated, then its name: the export has no cover page naming a committee's own measure
+    or candidate; a 496 row names what its money was spent on, and links that expenditure); with
+    keep_all False only linked committees, those whose Filer_ID is in committee_ids and those whose
+    independent expenditures name a campaign are kept (a scheduled run)."""
     wanted_ids = {str(committee_id) for committee_id in committee_ids or []}
     kept = set()
+    spenders = campaign_spenders(workbook, export, watchlist) if watchlist is not None else set()
     for committee, covered in committees_in(workbook, export):
         if watchlist is not None:
-            campaign_id, position = watchlist.committee_campaign(committee["name"], on_date=covered)
-            if campaign_id:
-                committee["campaign_id"], committee["position"] = campaign_id, position
-        if keep_all or committee.get("campaign_id") or committee["source_id"] in wanted_ids:
+            link = watchlist.link(SPIDER, committee["source_id"], committee["name"], covered)
+            if link.campaign_id:
+                committee["campaign_id"], committee["position"] = link.campaign_id, link.position
+                committee["side"], committee["linked_by"] = link.side, link.linked_by
+        wanted = committee["source_id"] in wanted_ids or committee["id"] in spenders
+        if keep_all or committee.get("campaign_id") or wanted:
             kept.add(committee["id"])
             yield committee
 
@@ -329,6 +478,25 @@ def parse_workbook(workbook, export, watchlist=None, committee_ids=None, keep_al
                 yield Rejected(f"{where}: no amount ({sheet.amount} is empty)", raw_record(row), "contributions")
             elif first_time(contribution["id"]):
                 yield contribution
+    for sheet_name, sheet in MONEY_OUT_SHEETS.items():
+        for number, row in sheet_rows(workbook, sheet_name):
+            kind = money_out_kind(sheet, row)
+            if export.committee_id(row) not in kept or kind is None:
+                continue
+            where = f"{sheet_name} row {number}"
+            build, item_type = MONEY_OUT_ITEMS[kind]
+            filing = yield from filing_of(where, row, sheet.form_type, item_type)
+            if filing is None:
+                continue
+            try:
+                paid = build(row, sheet, filing, watchlist)
+            except BadValue as problem:
+                yield Rejected(f"{where}: {problem}", raw_record(row), item_type)
+                continue
+            if paid["amount"] is None:
+                yield Rejected(f"{where}: no amount (Amount is empty)", raw_record(row), item_type)
+            elif first_time(paid["id"]):
+                yield paid
     for number, row in sheet_rows(workbook, SUMMARY_SHEET):
         if export.committee_id(row) not in kept:
             continue

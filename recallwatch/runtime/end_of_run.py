@@ -7,12 +7,14 @@
 3. close_warc_archive: the run's WARC file (recallwatch/runtime/provenance.py);
 4-10. the totals rules of a filings source (recallwatch/core/totals.py), in one transaction:
    mark_current_filings (the latest amendment counts), mark_current_contributions,
-   mark_current_money_out (contributions made and IEs follow their filing), mark_counted_rows,
-   mark_late_reports (a late report a Form 460 lists again is not counted twice),
-   ensure_filer_committees; a spider that stores no filings skips them;
-11. create_deferred_rule_indexes: the deferred indexes of contributions, built once the rules have
-   set `current` and `counted` on every row (an index kept up to date row by row through those
-   updates makes them about 4x slower: 8 s instead of 2 s for a million rows);
+   mark_counted_rows, mark_late_reports (a late report a Form 460 lists again is not counted
+   twice), ensure_filer_committees, mark_current_money_out (contributions made and IEs follow
+   their filing), link_contributions_made (each joined to the committee that received
+   it); a spider that stores no filings skips them;
+11. create_deferred_rule_indexes: the deferred indexes of contributions, contributions made and
+   independent expenditures, built once the rules have set `current` and `counted` on every row
+   (an index kept up to date row by row through those updates makes them about 4x slower: 8 s
+   instead of 2 s for a million rows);
 12. compute_lookthrough: `original_givers`, the money committees passed on to the campaigns'
    committees attributed to their own donors (recallwatch/core/lookthrough.py), rebuilt over every
    source once a filings spider's rules have run (LOOKTHROUGH_LEVELS committees deep, default 1);
@@ -49,7 +51,7 @@ def flush_store(run, spider, reason):
 
 
 # The tables the totals rules rewrite row by row: their deferred indexes are built after the rules
-RULE_TABLES = ("contributions",)
+RULE_TABLES = ("contributions", "contributions_made", "independent_expenditures")
 
 
 def create_deferred_indexes(run, spider, reason):
@@ -91,10 +93,11 @@ STEPS = (
     Step("close_warc_archive", close_warc_archive),
     Step("mark_current_filings", totals_rule(totals.mark_current_filings), "totals_rules"),
     Step("mark_current_contributions", totals_rule(totals.mark_current_contributions), "totals_rules"),
-    Step("mark_current_money_out", totals_rule(totals.mark_current_money_out), "totals_rules"),
     Step("mark_counted_rows", totals_rule(totals.mark_counted_rows), "totals_rules"),
     Step("mark_late_reports", totals_rule(totals.mark_late_reports), "totals_rules"),
     Step("ensure_filer_committees", totals_rule(totals.ensure_filer_committees), "totals_rules"),
+    Step("mark_current_money_out", totals_rule(totals.mark_current_money_out), "totals_rules"),
+    Step("link_contributions_made", totals_rule(totals.link_contributions_made), "totals_rules"),
     Step("create_deferred_rule_indexes", create_deferred_rule_indexes),
     Step("compute_lookthrough", compute_lookthrough),
     Step("record_run_status", record_run_status),
