@@ -27,6 +27,7 @@ ORDER = [
     "mark_late_reports",
     "ensure_filer_committees",
     "create_deferred_rule_indexes",
+    "classify_donors",
     "record_run_status",
 ]
 

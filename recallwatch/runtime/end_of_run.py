@@ -12,7 +12,9 @@
 9. create_deferred_rule_indexes: the deferred indexes of contributions, built once the rules have
    set `current` and `counted` on every row (an index kept up to date row by row through those
    updates makes them about 4x slower: 8 s instead of 2 s for a million rows);
-10. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
+10. classify_donors: every donor's interest class and mega-donor flag, from the counted rows the
+   rules just marked (recallwatch/core/donor_interests.py; a filings source only);
+11. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
 
 Scrapy calls the pipelines' close_spider before the spider_closed signal, and the order of signal
 handlers and extensions is that of their registration; none of it matters here: the Run (a Scrapy
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from recallwatch.core import totals
+from recallwatch.core.donor_interests import classify_donors as classify_all_donors
+from recallwatch.core.interests import Interests
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +74,15 @@ def totals_rule(rule):
     return step
 
 
+def classify_donors(run, spider, reason):
+    """Over the whole database (donors are shared by every source), after a filings source's rules."""
+    if not run.totals_source:
+        return None
+    settings = spider.crawler.settings
+    curated = Interests.load(settings.get("INTERESTS"))
+    return classify_all_donors(run.db, curated, settings.getfloat("MEGA_DONOR_THRESHOLD", 100_000))
+
+
 def record_run_status(run, spider, reason):
     run.record_status(spider, reason)
 
@@ -84,6 +97,7 @@ STEPS = (
     Step("mark_late_reports", totals_rule(totals.mark_late_reports), "totals_rules"),
     Step("ensure_filer_committees", totals_rule(totals.ensure_filer_committees), "totals_rules"),
     Step("create_deferred_rule_indexes", create_deferred_rule_indexes),
+    Step("classify_donors", classify_donors, "classify_donors"),
     Step("record_run_status", record_run_status),
 )
 
