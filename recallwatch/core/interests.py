@@ -82,7 +82,7 @@ LAW_ENFORCEMENT_NAMES = phrases(
     "correctional", "probation officers", "probation", "fraternal order of police", "fop", "pba",
     "alads", "ccpoa", "porac", "troopers", "state troopers", "highway patrol", "chp", "district attorneys",
     "deputy district attorneys", "prosecutors", "prosecuting attorneys", "law enforcement", "marshals",
-    "detectives", "sergeants", "lieutenants", "narcotic officers", "police protective league",
+    "detectives", "sergeants", "lieutenants", "narcotic officers", "police protective league", "patrolmen",
 )  # fmt: skip
 # Initials that are also other things' (DSA: Democratic Socialists of America; POA: property owners'
 # association): law enforcement, but less sure
@@ -94,7 +94,8 @@ LABOR_NAMES = phrases(
     "cwa", "uaw", "unite here", "brotherhood", "federation of teachers", "teachers association", "educators",
     "nurses association", "california nurses", "building trades", "building and construction trades", "laborers",
     "carpenters", "electrical workers", "firefighters", "fire fighters", "district council", "trades council",
-    "labor council", "employees association", "employees union", "employees international", "pipefitters",
+    "labor council", "employees association", "employees assn", "employees assoc", "school employees",
+    "classified employees", "nurses", "employees union", "employees international", "pipefitters",
     "plumbers", "steamfitters",
     "ironworkers", "iron workers", "operating engineers", "sheet metal", "painters", "bricklayers", "machinists",
     "longshore", "ilwu", "aft", "cta", "nea", "afge", "uft", "opeiu", "iatse", "sag aftra", "boilermakers",
@@ -120,8 +121,16 @@ PARTY_NAMES = phrases(
     "ward democratic", "ward republican", "democratic club", "republican club", "young democrats",
     "young republicans", "democrats", "republicans", "gop", "dnc", "rnc", "dccc", "nrcc", "dscc", "nrsc",
     "democratic committee", "republican committee", "federation of republican women", "democratic women",
-    "republican women", "democratic socialists",
+    "republican women", "democratic", "republican", "democrat", "libertarian party", "american independent party",
 )  # fmt: skip
+# Party words in the name of a group that is no party committee
+NOT_PARTY = phrases("moderate", "moderates", "democratic socialists", "socialists")
+# A slate mailer (a business) run by a party or a club
+PARTY_RUN = phrases("party", "club", "central committee", "young republicans", "young democrats")
+# A ward organisation ("59th Democratic Ward", "Friends of the 21st Ward", "61st Ward PAC")
+WARD = re.compile(r" (?:\d+(?:st|nd|rd|th)?|eleventh|twelfth) ward ")
+# A union's committee known by its initials (Teamsters' D.R.I.V.E., a union's C.O.P.E.)
+LABOR_INITIALS = phrases("d r i v e", "drive committee", "cope", "c o p e", "ibt", "empls", "1199c", "1199")
 OFFICE_WORDS = (
     "assembly", "senate", "state senate", "congress", "council", "city council", "supervisor", "supervisors",
     "mayor", "governor", "lieutenant governor", "lt governor", "attorney general", "district attorney", "da", "d a",
@@ -130,16 +139,26 @@ OFFICE_WORDS = (
     "auditor", "clerk", "commissioner", "representative", "state representative", "alderman", "ward",
     "legislature", "president", "senator", "assemblymember", "assemblyman", "assemblywoman", "councilmember",
     "county executive", "comptroller", "superintendent", "trustee", "community college", "register of wills",
-    "common pleas", "office", "city commissioner", "state house",
+    "common pleas", "office", "city commissioner", "state house", "rent board", "central committee",
+    "county central committee", "democratic county central committee",
 )  # fmt: skip
 CANDIDATE_NAMES = re.compile(
-    r" (?:(?:re )?elect|committee to (?:re )?elect|friends (?:of|for) (?!the )\w+|citizens to elect"
+    r" (?:(?:re )?elect|committee to (?:re )?elect|friends (?:of|for) (?!the |\d)\w+|citizens to elect"
+    r"|friends of the (?:sheriff|mayor|governor|district attorney|da|judge)"
     r"|officeholder|for (?:\w+ ){0,2}(?:"
     + "|".join(re.escape(w) for w in sorted(OFFICE_WORDS, key=len, reverse=True))
     + r")) "
 )
+# A candidate's committee named by a year ("Nutter 2007", "Donatucci 2007 Committee", "Frank Rizzo '11")
+YEAR_NAME = re.compile(r" (?:19|20)?\d\d (?:committee )?$")
+# Ballot measure committees and coalitions: they may name parties or unions they are not
+BALLOT_MEASURE_NAMES = phrases("yes on", "no on", "vote yes", "vote no", "bipartisan", "coalition of", "ballot measure")
+GOVERNMENT_NAMES = phrases(
+    "city of", "county of", "state of california", "postal service", "department of", "school district",
+    "board of equalization", "franchise tax board", "internal revenue service",
+)  # fmt: skip
 IDEOLOGICAL_NAMES = phrases(
-    "action fund", "action committee", "coalition", "alliance", "citizens for", "californians for",
+    "action fund", "coalition", "moderate", "democratic socialists", "alliance", "citizens for", "californians for",
     "taxpayers", "taxpayer", "victims", "crime victims", "safety", "public safety", "justice", "reform",
     "league", "planned parenthood", "aclu", "civil liberties", "sierra club", "nra", "rifle", "gun owners",
     "right to life", "pro life", "pro choice", "naral", "emily s list", "conservation voters", "environment",
@@ -162,7 +181,11 @@ BUSINESS_NAMES = phrases(
     "hotel", "hotels", "energy", "oil", "gas", "utilities", "electric", "edison", "pg e", "comcast", "verizon",
     "at t", "uber", "lyft", "airbnb", "doordash", "google", "facebook", "meta", "microsoft", "apple",
     "chevron", "exxon", "kaiser", "law office", "law offices", "law group", "law firm", "attorneys at law",
+    "pharmacists", "psychiatric", "physicians", "operators", "dealers", "growers", "contractors", "builders",
+    "farms", "farm", "winery", "casino", "railroad",
 )  # fmt: skip
+# A trade or professional association, once unions, police and parties are ruled out
+ASSOCIATION = phrases("association", "assn", "assoc", "league", "federation", "council")
 SECTOR_NAMES = (
     ("real estate", phrases(
         "realty", "realtors", "realtor", "real estate", "properties", "property", "apartment", "apartments",
@@ -186,7 +209,8 @@ SECTOR_NAMES = (
     )),
     ("health", phrases(
         "health", "healthcare", "medical", "hospital", "hospitals", "clinic", "pharmacy", "pharmaceutical",
-        "pharmaceuticals", "dental", "physicians", "doctors", "kaiser", "care", "biotech", "medicine",
+        "pharmaceuticals", "dental", "physicians", "doctors", "kaiser", "care", "biotech", "medicine", "pharmacists",
+    "psychiatric", "eyecare", "surgery", "dermatology", "anesthetist", "anesthetists", "osteopathic",
     )),
     ("energy", phrases(
         "energy", "oil", "gas", "petroleum", "chevron", "exxon", "utilities", "utility", "electric", "edison",
@@ -256,6 +280,13 @@ COMMITTEE_SCHEDULES = {"2A", "IA", "IC"}
 # Philadelphia's donor_type (Carto campfin_contributions), folded
 RAW_CODES = {
     "individual": ("IND", None),
+    "not specified": (None, None),
+    # CAL cover-page codes: candidate-controlled, candidate/officeholder, ballot measure committee
+    "ctl": ("COM", CANDIDATE),
+    "cao": ("COM", CANDIDATE),
+    "bnm": ("COM", IDEOLOGICAL),
+    "bmc": ("COM", IDEOLOGICAL),
+    "smo": ("OTH", BUSINESS),  # slate mailer organisation: a business selling places on a mailer
     "pac": ("COM", None),
     "other pac": ("COM", None),
     "political committee": ("COM", None),
@@ -286,8 +317,11 @@ def has_legal_form(name):
 def giver_code(giver):
     """(CAL-like code, class the code alone says or None) of a giver, across the sources' codes."""
     raw = fold(giver.entity_code_raw or "").strip()
-    if raw in RAW_CODES:
+    if raw in RAW_CODES and RAW_CODES[raw][0] is not None:
         return RAW_CODES[raw]
+    if raw in RAW_CODES:  # "Not Specified": the name decides
+        name = giver.name or ""
+        return ("OTH" if has_legal_form(name) or ORGANIZATION_WORDS.search(words(name)) else "IND"), None
     schedule = (giver.schedule or "").strip().upper()
     if schedule in COMMITTEE_SCHEDULES or (giver.entity_code_raw or "").strip().upper() in COMMITTEE_SCHEDULES:
         return "COM", None
@@ -309,20 +343,37 @@ def by_name_words(name_words):
         return Interest(LAW_ENFORCEMENT, LAW_ENFORCEMENT, "name_law_enforcement", 0.9)
     if LAW_ENFORCEMENT_INITIALS.search(name_words) and not NOT_LAW_ENFORCEMENT.search(name_words):
         return Interest(LAW_ENFORCEMENT, LAW_ENFORCEMENT, "name_law_enforcement_initials", 0.6)
-    if PARTY_NAMES.search(name_words):
+    if BALLOT_MEASURE_NAMES.search(name_words):
+        return Interest(IDEOLOGICAL, None, "name_ballot_measure", 0.7)
+    if LABOR_INITIALS.search(name_words):
+        return Interest(LABOR, None, "name_labor_initials", 0.7)
+    if (PARTY_NAMES.search(name_words) or WARD.search(name_words)) and not NOT_PARTY.search(name_words):
         return Interest(PARTY, None, "name_party", 0.9)
     if (LABOR_NAMES.search(name_words) or LOCAL_NUMBER.search(name_words)) and not NOT_LABOR.search(name_words):
         return Interest(LABOR, None, "name_labor", 0.85)
+    if GOVERNMENT_NAMES.search(name_words):
+        return Interest(UNKNOWN, "government", "name_government", 0.5)
     if BUSINESS_NAMES.search(name_words):
         return Interest(BUSINESS, sector_of(name_words, SECTOR_NAMES), "name_business", 0.8)
+    if YEAR_NAME.search(name_words) and not IDEOLOGICAL_NAMES.search(name_words):
+        return Interest(CANDIDATE, None, "name_candidate_year", 0.6)
     if IDEOLOGICAL_NAMES.search(name_words):
         return Interest(IDEOLOGICAL, None, "name_ideological", 0.7)
+    if ASSOCIATION.search(name_words):
+        return Interest(BUSINESS, sector_of(name_words, SECTOR_NAMES), "name_association", 0.6)
     return None
 
 
 def individual(giver, confidence):
     sector = sector_of(words(giver.occupation), OCCUPATION_SECTORS) or sector_of(words(giver.employer), SECTOR_NAMES)
     return Interest(INDIVIDUAL, sector, "individual", confidence)
+
+
+# What a person's name may say of itself when no code says it is a person: only these classes (a
+# person named Sheriff, Police or Union is still a person)
+SELF_NAMING = (CANDIDATE, PARTY)
+# "NEEDHAM, RICHARD" with an occupation: a person whatever code the filer chose
+PERSON_NAME = re.compile(r"^[^\W\d_][\w'. -]*, [^\W\d_][\w'. -]*$")
 
 
 def classify(giver, curated=None):
@@ -334,12 +385,18 @@ def classify(giver, curated=None):
     code, said = giver_code(giver)
     name_words = words(giver.name)
     is_organization = has_legal_form(giver.name) or bool(ORGANIZATION_WORDS.search(name_words))
-    if code in PERSON_CODES and not is_organization:
-        return individual(giver, 0.95 if (giver.entity_code or "").upper() == "IND" else 0.8)
     found = by_name_words(name_words)
+    if code in PERSON_CODES and not is_organization:
+        if (giver.entity_code or "").upper() == "IND":
+            return individual(giver, 0.95)
+        if found is not None and found.interest in SELF_NAMING:
+            return found
+        return individual(giver, 0.8)
     if said is not None:
         if found is not None and found.interest == LAW_ENFORCEMENT:
             return found  # a police union a source files as "Union" or "PAC" is law enforcement
+        if found is not None and found.interest == PARTY and (said != BUSINESS or PARTY_RUN.search(name_words)):
+            return found  # a party's slate mailer is the party's; a commercial one only borrows its name
         if found is not None and found.interest == said:
             return Interest(said, found.sector, "source_type", 0.95)
         sector = sector_of(name_words, SECTOR_NAMES) if said == BUSINESS else None
@@ -348,9 +405,11 @@ def classify(giver, curated=None):
         return found
     if has_legal_form(giver.name):
         return Interest(BUSINESS, sector_of(name_words, SECTOR_NAMES), "legal_form", 0.8)
+    if code == "OTH" and giver.occupation and PERSON_NAME.match(giver.name.strip()):
+        return individual(giver, 0.6)
     if code in COMMITTEE_CODES:
-        # a committee that is no party, candidate, union or business: an issue committee, most often
-        return Interest(IDEOLOGICAL, None, "committee_other", 0.5)
+        # a committee whose name says nothing ("PAC State", "Genesis IV"): who it is needs a look
+        return Interest(UNKNOWN, None, "committee_other", 0.0)
     if code == "OTH":
         return Interest(BUSINESS, sector_of(name_words, SECTOR_NAMES), "other_organization", 0.6)
     if code in PERSON_CODES:
