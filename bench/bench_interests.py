@@ -54,7 +54,7 @@ def main():
     predicted, labelled, right, dollar_share = measure(rows, lambda row: classify(giver_of(row), curated).interest)
     *_, baseline_share = measure(rows, lambda row: by_code_alone(giver_of(row)))
     print(f"{len(rows)} labelled givers ({args.split})")
-    print(f"| class | labelled | put in class | precision | coverage |")
+    print("| class | labelled | put in class | precision | coverage |")
     print("|---|---:|---:|---:|---:|")
     figures = []
     for name in CLASSES:
@@ -65,8 +65,10 @@ def main():
         if name in ("law enforcement", "party") and precision is not None:
             figures.append(figure(f"precision {name}", precision, None, precision, 0.95, precision >= 0.95))
     accuracy = sum(right.values()) / len(rows)
-    print(f"all classes: {accuracy:.0%} right; dollars classified: {dollar_share:.1%} "
-          f"(entity code alone: {baseline_share:.1%})")
+    print(
+        f"all classes: {accuracy:.0%} right; dollars classified: {dollar_share:.1%} "
+        f"(entity code alone: {baseline_share:.1%})"
+    )
     figures.append(figure("dollars classified", dollar_share, baseline_share, dollar_share, 0.90, dollar_share >= 0.9))
     emit(figures)
 

@@ -182,7 +182,8 @@ def selected(rows, source_file, organizations_every=1, people_every=PERSON_EVERY
 
 
 def candidates(samples):
-    yield from selected(cal_rows(samples / "calaccess/RCPT_CD.TSV", "CTRIB_NAML", "CTRIB_NAMF"), "calaccess/RCPT_CD.TSV", 5)
+    receipts = "calaccess/RCPT_CD.TSV"
+    yield from selected(cal_rows(samples / receipts, "CTRIB_NAML", "CTRIB_NAMF"), receipts, 5)
     yield from selected(
         cal_rows(samples / "calaccess/S497_CD.TSV", "ENTY_NAML", "ENTY_NAMF", {"F497P1"}), "calaccess/S497_CD.TSV", 8
     )
@@ -194,7 +195,8 @@ def candidates(samples):
         yield from selected(netfile_rows(samples / name, "A-Contributions"), name, 2, 40)
     yield from selected(api_rows(samples / "netfile_api/transactions.json"), "netfile_api/transactions.json")
     yield from selected(illinois_rows(samples / "illinois/Receipts_sample.txt"), "illinois/Receipts_sample.txt", 1, 1)
-    yield from selected(pa_rows(samples / "pennsylvania/contrib_2025.sample.txt", True), "pennsylvania/contrib_2025", 1, 1)
+    pennsylvania = samples / "pennsylvania/contrib_2025.sample.txt"
+    yield from selected(pa_rows(pennsylvania, True), "pennsylvania/contrib_2025", 1, 1)
     for path in sorted((samples / "philadelphia/records_ftp_2011_cycle6").glob("*/*/contrib.txt")):
         source_file = str(path.relative_to(samples))
         yield from selected(pa_rows(path, False), source_file, 2, 12)

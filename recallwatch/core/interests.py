@@ -223,7 +223,10 @@ SECTOR_NAMES = (
     ("hospitality", phrases("hotel", "hotels", "restaurant", "restaurants", "hospitality", "catering", "cafe")),
     ("telecom", phrases("comcast", "verizon", "at t", "telecommunications", "cable", "wireless", "communications")),
     ("cannabis", phrases("cannabis", "marijuana", "dispensary", "collective")),
-    ("transport", phrases("transportation", "trucking", "airlines", "airport", "taxi", "towing", "parking")),
+    ("transport", phrases(
+        "transportation", "trucking", "airlines", "airport", "taxi", "towing", "parking", "railroad", "railway",
+        "transit", "logistics", "freight",
+    )),
     ("retail", phrases("retail", "retailers", "store", "stores", "market", "markets", "grocers", "grocery")),
     ("media", phrases("media", "news", "publishing", "entertainment", "studios", "productions", "film")),
 )  # fmt: skip
@@ -251,6 +254,7 @@ OCCUPATION_SECTORS = (
         "data scientist", "technology", "tech", "computer", "web developer",
     )),
     ("engineering", phrases("engineer", "engineering", "architect")),
+    ("transport", phrases("trucking", "truck driver", "driver", "transportation", "logistics")),
     ("health", phrases(
         "physician", "doctor", "md", "nurse", "rn", "dentist", "pharmacist", "therapist", "psychologist",
         "psychiatrist", "surgeon", "medical", "health", "healthcare", "veterinarian", "chiropractor",
