@@ -7,6 +7,7 @@ import yaml
 from recallwatch.core.donor_interests import classify_donors
 from recallwatch.core.interests import Giver, Interests, classify
 from recallwatch.core.schema import open_database
+from recallwatch.parsers.news_relevance import donor_spellings
 from tests.crawl import FIXTURES, crawl, file_url
 from tests.interest_labels import giver_of, load_labels
 
@@ -183,3 +184,40 @@ def test_a_filings_crawl_classifies_every_donor(tmp_path):
     assert db["donors"].count > 0
     assert db["donors"].count_where("interest is null or interest_rule is null or mega_donor is null") == 0
     assert "'recallwatch/end_of_run/classify_donors'" in result.output
+
+
+NEWS_PAGE = FIXTURES / "news" / "donor_story.html"
+
+
+def test_a_story_naming_a_big_donor_is_linked_to_it(tmp_path):
+    """The news spider reads the donors at or over DONOR_MENTION_THRESHOLD (10,000 by default) from
+    the database as it starts; the story names two of them in full and a small donor."""
+    db = open_database(str(tmp_path / "recalls.db"))
+    db["donors"].insert_all(
+        [
+            {"id": "d-oberndorf", "name": "OBERNDORF, WILLIAM E.", "kind": "person", "counted_total": 600_000},
+            {"id": "d-neighbors", "name": "Neighbors for a Better San Francisco", "kind": "organization",
+             "counted_total": 1_800_000},
+            # named in the story ("Jean Fichtenkort") but under the threshold: not linked
+            {"id": "d-small", "name": "Fichtenkort, Jean", "kind": "person", "counted_total": 300},
+            # over the threshold, but the story names only a longer word ("Oberndorfs" does not occur)
+            {"id": "d-surname", "name": "OBERNDORF, ANNA", "kind": "person", "counted_total": 50_000},
+        ]
+    )  # fmt: skip
+    db.conn.close()
+    result = crawl("news", tmp_path, f"url={file_url(NEWS_PAGE)}")
+    assert result.returncode == 0, result.output[-3000:]
+    mentions = {(row["entity_type"], row["entity_id"]) for row in result.db["article_mentions"].rows}
+    assert {("donor", "d-oberndorf"), ("donor", "d-neighbors")} <= mentions
+    assert ("donor", "d-small") not in mentions and ("donor", "d-surname") not in mentions
+    assert ("target", "chesa-boudin") in mentions
+
+
+def test_donor_spellings_are_full_names_only():
+    assert donor_spellings("OBERNDORF, WILLIAM E.", "person") == ["WILLIAM E. OBERNDORF", "WILLIAM OBERNDORF"]
+    assert donor_spellings("Geoffrey Palmer", "person") == ["Geoffrey Palmer"]
+    assert donor_spellings("PALMER", "person") == []  # a surname alone
+    assert donor_spellings("Acme PAC", "organization") == []  # too short to be told from other words
+    assert donor_spellings("Neighbors for a Better San Francisco", "organization") == [
+        "Neighbors for a Better San Francisco"
+    ]
