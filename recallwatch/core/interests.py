@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import yaml
 from cleanco import basename
+from cleanco.clean import prepare_default_terms
 
 from recallwatch.core.ids import fold
 
@@ -63,9 +64,15 @@ class Giver:
     committee_id: str | None = None  # the giver's own committee id, when the filing gives it
 
 
+NOT_WORD = re.compile(r"[^\w]+")
+
+
+@lru_cache(maxsize=200_000)
 def words(text):
     """'Peace Officers' Ass'n, Inc.' -> ' peace officers ass n inc ' (folded, padded: whole words)."""
-    return " " + " ".join(re.sub(r"[^\w]+", " ", fold(text or "")).split()) + " "
+    text = text or ""
+    folded = text.lower() if text.isascii() else fold(text)  # the same for ASCII, without the per-letter pass
+    return " " + " ".join(NOT_WORD.sub(" ", folded).split()) + " "
 
 
 def phrases(*listed):
@@ -313,9 +320,17 @@ def sector_of(name_words, table):
     return None
 
 
+# The last words of cleanco's legal forms: a name ending otherwise has none (a set lookup saves
+# cleanco's ~0.15 ms a name on the hundreds of thousands of donors that are people)
+LEGAL_FORM_ENDINGS = frozenset(term[-1] for _, term in prepare_default_terms())
+
+
 @lru_cache(maxsize=200_000)
 def has_legal_form(name):
-    return bool(name) and words(basename(name)) != words(name)
+    last = words(name).split()[-1:]
+    if not last or last[0] not in LEGAL_FORM_ENDINGS:
+        return False
+    return words(basename(name)) != words(name)
 
 
 def giver_code(giver):
