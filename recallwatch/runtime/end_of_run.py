@@ -25,6 +25,7 @@ transaction, which is rolled back), and the run is `failed`.
 """
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from itertools import groupby
@@ -79,7 +80,12 @@ def classify_donors(run, spider, reason):
     if not run.totals_source:
         return None
     settings = spider.crawler.settings
-    curated = Interests.load(settings.get("INTERESTS"))
+    path = settings.get("INTERESTS")
+    curated = None
+    if path and os.path.exists(path):
+        curated = Interests.load(path)
+    else:  # a deployment without data/ (Scrapyd's egg): the rules alone, said once per run
+        logger.warning("End of run: no curated givers file at %s; donors are classified by the rules alone", path)
     return classify_all_donors(run.db, curated, settings.getfloat("MEGA_DONOR_THRESHOLD", 100_000))
 
 
