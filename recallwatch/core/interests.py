@@ -403,11 +403,12 @@ def classify(giver, curated=None):
             return found
     code, said = giver_code(giver)
     name_words = words(giver.name)
-    is_organization = has_legal_form(giver.name) or bool(ORGANIZATION_WORDS.search(name_words))
+    is_organization = bool(ORGANIZATION_WORDS.search(name_words)) or has_legal_form(giver.name)
+    filed_as_person = (giver.entity_code or "").upper() == "IND"
+    if code in PERSON_CODES and not is_organization and filed_as_person:
+        return individual(giver, 0.95)  # most donors: no name rule runs
     found = by_name_words(name_words)
     if code in PERSON_CODES and not is_organization:
-        if (giver.entity_code or "").upper() == "IND":
-            return individual(giver, 0.95)
         if found is not None and found.interest in SELF_NAMING:
             return found
         return individual(giver, 0.8)
@@ -424,7 +425,7 @@ def classify(giver, curated=None):
         return found
     if has_legal_form(giver.name):
         return Interest(BUSINESS, sector_of(name_words, SECTOR_NAMES), "legal_form", 0.8)
-    if code == "OTH" and giver.occupation and PERSON_NAME.match(giver.name.strip()):
+    if code == "OTH" and giver.occupation and PERSON_NAME.match((giver.name or "").strip()):
         return individual(giver, 0.6)
     if code in COMMITTEE_CODES:
         # a committee whose name says nothing ("PAC State", "Genesis IV"): who it is needs a look
