@@ -22,6 +22,12 @@ COMMANDS_MODULE = "recallwatch.commands"
 # Where the data goes
 DATABASE = env("DATABASE", str(PROJECT_DIR / "data" / "recalls.db"))
 WATCHLIST = env("WATCHLIST", str(PROJECT_DIR / "data" / "watchlist.yml"))
+# Who the big givers are (recallwatch/core/interests.py); a donor who gave at least this much, counted,
+# to one side of one campaign is a mega donor; a story naming a donor who gave at least
+# DONOR_MENTION_THRESHOLD (counted, in all) is linked to the donor
+INTERESTS = env("INTERESTS", str(PROJECT_DIR / "data" / "interests.yml"))
+MEGA_DONOR_THRESHOLD = float(env("MEGA_DONOR_THRESHOLD", "100000"))
+DONOR_MENTION_THRESHOLD = float(env("DONOR_MENTION_THRESHOLD", "10000"))
 STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
 # Rows are also written when the oldest waiting one has waited this long (0: only full batches)
 STORE_FLUSH_SECONDS = float(env("STORE_FLUSH_SECONDS", "5"))

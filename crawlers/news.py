@@ -123,7 +123,12 @@ class NewsSpider(RecallSpider):
             committees = db.execute(
                 "select id, name, campaign_id from committees where campaign_id is not null"
             ).fetchall()
-            self._mentions = MentionFinder(self.watchlist, committees)
+            # donors whose counted giving reaches the setting (donors.counted_total: end of a filings run)
+            donors = db.execute(
+                "select id, name, kind from donors where counted_total >= ?",
+                [self.settings.getfloat("DONOR_MENTION_THRESHOLD", 10_000)],
+            ).fetchall()
+            self._mentions = MentionFinder(self.watchlist, committees, donors)
         return self._mentions
 
     def outlet_of(self, url):

@@ -31,6 +31,7 @@ ORDER = [
     "link_contributions_made",
     "create_deferred_rule_indexes",
     "compute_lookthrough",
+    "classify_donors",
     "record_run_status",
 ]
 

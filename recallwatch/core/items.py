@@ -131,13 +131,14 @@ class Donor(RecordItem):
     match_key = field()
     zip = field()
     employer = field()
-    # who the giver is (end of run, recallwatch/core/interests.py): class, sector, the rule that
+    # who the giver is (end of run, recallwatch/core/interests.py, donor_interests.py): class, sector, the rule that
     # decided it and how sure it is; mega_donor = 1 past the threshold to one side of a campaign
     interest = field()
     sector = field()
     interest_rule = field()
     interest_confidence = field(OPTIONAL_NUMBER)
     mega_donor = field(OPTIONAL_INT)
+    counted_total = field(OPTIONAL_NUMBER)  # what it gave that counts (current = 1, counted = 1)
 
 
 class ContributionMade(RecordItem):

@@ -4,6 +4,10 @@ Names are matched accent- and case-insensitively on whole words ("Gascón" = "GA
 read as "district attorney". A full name ("Chesa Boudin") always counts; a bare surname alias
 ("Boudin", "Foxx") counts only next to the target's office, title or jurisdiction, so that a story
 about the actor Jamie Foxx is not a story about Kim Foxx.
+
+Committees and the bigger donors (the spider passes those whose counted giving reaches the setting
+DONOR_MENTION_THRESHOLD) are named in full, on whole words: a person filed as "OBERNDORF, WILLIAM
+E." is found as "William Oberndorf" or "William E. Oberndorf", never by a surname alone.
 """
 
 import re
@@ -36,9 +40,24 @@ def normalized(text):
     return Watchlist.expand_office_words((text or "").replace("\u2019", "'"))
 
 
+def donor_spellings(name, kind):
+    """How a story names a donor, in full: an organisation's name as filed (9 characters or more);
+    a person's "First Last" and "First Middle Last" from a filed "LAST, FIRST MIDDLE" (or the
+    name as filed when it has no comma). Two words at least: a surname alone is never enough."""
+    name = " ".join((name or "").split())
+    if kind == "person" and "," in name:
+        last, first = (part.strip() for part in name.split(",", 1))
+        given = first.split()
+        spellings = {f"{first} {last}", f"{given[0]} {last}"} if given and last else set()
+    else:
+        spellings = {name} if len(name) > 8 or kind == "person" else set()
+    return sorted(spelling for spelling in spellings if len(spelling.split()) >= 2)
+
+
 class MentionFinder:
-    def __init__(self, watchlist, committees=()):
-        """committees: (id, name, campaign_id) rows of the `committees` table (may be empty)."""
+    def __init__(self, watchlist, committees=(), donors=()):
+        """committees: (id, name, campaign_id) rows of the `committees` table; donors: (id, name,
+        kind) rows of `donors` (either may be empty)."""
         self.watchlist = watchlist
         self.full_names = {}
         self.surnames = {}
@@ -53,6 +72,11 @@ class MentionFinder:
             (entity_type, entity_id, campaign_id, words_pattern([normalized(name)]))
             for entity_type, entity_id, campaign_id, name in self._committee_names(committees)
             if name and len(name) > 8
+        ]
+        self.named_committees += [
+            ("donor", donor_id, None, words_pattern([normalized(spelling) for spelling in spellings]))
+            for donor_id, name, kind in donors
+            if (spellings := donor_spellings(name, kind))
         ]
         self.kind_words = {kind: words_pattern(words) for kind, words in KIND_WORDS.items()}
 

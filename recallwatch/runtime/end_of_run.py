@@ -18,7 +18,9 @@
 12. compute_lookthrough: `original_givers`, the money committees passed on to the campaigns'
    committees attributed to their own donors (recallwatch/core/lookthrough.py), rebuilt over every
    source once a filings spider's rules have run (LOOKTHROUGH_LEVELS committees deep, default 1);
-13. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
+13. classify_donors: every donor's interest class and mega-donor flag, from the counted rows the
+   rules just marked (recallwatch/core/donor_interests.py; a filings source only);
+14. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
 
 Scrapy calls the pipelines' close_spider before the spider_closed signal, and the order of signal
 handlers and extensions is that of their registration; none of it matters here: the Run (a Scrapy
@@ -29,11 +31,14 @@ transaction, which is rolled back), and the run is `failed`.
 """
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from itertools import groupby
 
 from recallwatch.core import lookthrough, totals
+from recallwatch.core.donor_interests import classify_donors as classify_all_donors
+from recallwatch.core.interests import Interests
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +88,20 @@ def compute_lookthrough(run, spider, reason):
     return lookthrough.compute_lookthrough(run.db, levels)
 
 
+def classify_donors(run, spider, reason):
+    """Over the whole database (donors are shared by every source), after a filings source's rules."""
+    if not run.totals_source:
+        return None
+    settings = spider.crawler.settings
+    path = settings.get("INTERESTS")
+    curated = None
+    if path and os.path.exists(path):
+        curated = Interests.load(path)
+    else:  # a deployment without data/ (Scrapyd's egg): the rules alone, said once per run
+        logger.warning("End of run: no curated givers file at %s; donors are classified by the rules alone", path)
+    return classify_all_donors(run.db, curated, settings.getfloat("MEGA_DONOR_THRESHOLD", 100_000))
+
+
 def record_run_status(run, spider, reason):
     run.record_status(spider, reason)
 
@@ -100,6 +119,7 @@ STEPS = (
     Step("link_contributions_made", totals_rule(totals.link_contributions_made), "totals_rules"),
     Step("create_deferred_rule_indexes", create_deferred_rule_indexes),
     Step("compute_lookthrough", compute_lookthrough),
+    Step("classify_donors", classify_donors, "classify_donors"),
     Step("record_run_status", record_run_status),
 )
 
