@@ -400,7 +400,8 @@ ID_LINKS = {"donor_id": donor_link, "article_id": article_link}
 # Columns that hold US dollars, in the tables and in the canned queries' results
 MONEY_COLUMN = re.compile(
     r"^(amount|amount_\w+|\w+_amount|total\w*|\w+_total|given|\w+_given|spent|raised|direct|passed_through"
-    r"|not_itemized|cumulative_ytd|\w+_in_summary|\w+_after_summary|total_raised_summary|\w+_money)$"
+    r"|not_itemized|cumulative_ytd|\w+_in_summary|\w+_after_summary|total_raised_summary|\w+_money"
+    r"|\w+_reported|reported_by_\w+|gap|outside_spending|\w+_total_raised)$"
 )
 
 
