@@ -158,6 +158,10 @@ def test_a_scheduled_run_reads_the_snapshot_in_order_and_keeps_the_foxx_money(tm
     assert set(totals) == {"30001", "30002", "30003"}  # not the alderman's
     assert (totals["30001"]["campaign_id"], totals["30001"]["total_raised"]) == ("foxx-primary-2020", 21200)
     assert result.db["independent_expenditures"].count == 2
+    # The spender's filings are not kept (it is followed for its expenditures only): the rows' own
+    # Archived flag makes them current, so outside spending counts them (250,000 + 50,000)
+    counted = "select sum(amount) from independent_expenditures where current = 1 and campaign_id = 'foxx-primary-2020'"
+    assert result.db.execute(counted).fetchone()[0] == 300000
     assert result.last_run("filings_illinois")["status"] == "ok"
     # Again, nothing changed: the committees' files are read (the money needs them), nothing is rewritten
     counts = {table: result.db[table].count for table in result.db.table_names() if table != "crawl_runs"}

@@ -110,7 +110,7 @@ MADE_FIELDS = ("id", "filing_id", "giver_committee_id", "source", "tran_id", "fo
                "date", "description")  # fmt: skip
 IE_FIELDS = (
     "id", "filing_id", "committee_id", "source", "tran_id", "form", "campaign_id", "position", "side", "linked_by",
-    "target_name", "amount", "date", "description", "payee",
+    "target_name", "amount", "date", "description", "payee", "current",
 )  # fmt: skip
 
 
@@ -384,10 +384,10 @@ class IsbeReader:
 
     def read_expenditure(self, header):
         (ident, committee_col, doc, etrans, last, first, day_col, amount_col, part, purpose, candidate_col, office_col,
-         supporting, opposing) = columns(
+         supporting, opposing, archived_col) = columns(
             "Expenditures", header, ("ID", "CommitteeID", "FiledDocID", "ETransID", "LastOnlyName", "FirstName",
                                      "ExpendedDate", "Amount", "D2Part", "Purpose", "CandidateName", "Office",
-                                     "Supporting", "Opposing"),
+                                     "Supporting", "Opposing", "Archived"),
         )  # fmt: skip
 
         def build(values):
@@ -417,10 +417,14 @@ class IsbeReader:
             if self.filtering and not found.campaign_id and committee not in self.kept:
                 return None
             self.spenders.add(committee)
+            # The filing of a spender the run does not follow was not kept (FiledDocs comes first), so
+            # the totals rules can't tell whether it is current: the row's own Archived flag says
+            # whether an amendment superseded it. A kept filing's `current` replaces this.
+            current = None if self.keeps(committee) else 0 if true_false(values[archived_col], "archived") else 1
             return IndependentExpenditure, (
                 row_id, filing_id(values[doc].strip()), committee_id(committee), SOURCE, tran_id, code,
                 found.campaign_id, found.position, found.side, found.linked_by, target, amount, day, description,
-                name,
+                name, current,
             )  # fmt: skip
 
         return build
