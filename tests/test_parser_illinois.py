@@ -73,6 +73,8 @@ def test_real_receipts_are_read_by_header_name():
     assert contributions["illinois:R236628"]["contributor_name"] == "Abc Pac"  # a business: LastOnlyName alone
     assert contributions["illinois:R236628"]["schedule"] == "2A"
     assert contributions["illinois:R236631"]["schedule"] == "5A"  # "Food For Fundraiser", in kind
+    # ISBE has no entity code: a transfer in comes from a committee, a first name makes a person
+    assert (bacon["entity_code"], contributions["illinois:R236628"]["entity_code"]) == ("IND", "COM")
     # 500 + 250 + 150 + 176 + 1000 + 200 + 1000
     assert sum(row["amount"] for row in contributions.values()) == 3276.0
 

@@ -105,6 +105,7 @@ SUMMARY_FIELDS = ("filing_id", "form_type", "line", "amount_period")
 CONTRIBUTION_FIELDS = (
     "id", "filing_id", "committee_id", "source", "tran_id", "schedule", "contributor_name", "contributor_first",
     "contributor_last", "city", "state", "zip", "employer", "occupation", "amount", "cumulative_ytd", "date",
+    "entity_code",
 )  # fmt: skip
 MADE_FIELDS = ("id", "filing_id", "giver_committee_id", "source", "tran_id", "form", "recipient_name", "amount",
                "date", "description")  # fmt: skip
@@ -192,6 +193,15 @@ def aggregate_amount(raw, raw_amount, amount):
     if raw == raw_amount:
         return amount
     return money(raw, "cumulative_ytd") if raw.strip() else None
+
+
+def giver_code(part, first_name):
+    """The CAL entity code of a receipt's giver: ISBE has none, but a transfer in (2A) comes from a
+    committee, and a giver with no first name is an organization ("a business name sits entirely in
+    LastOnlyName"); anyone else is a person."""
+    if part.strip().upper() == "2A":
+        return "COM"
+    return "IND" if first_name else "OTH"
 
 
 def blank_to_none(value):
@@ -369,7 +379,7 @@ class IsbeReader:
                 values[city].strip() or None, values[state].strip().upper() or None, values[zip_code].strip() or None,
                 values[employer].strip() or None, values[occupation].strip() or None, amount,
                 aggregate_amount(values[aggregate], values[amount_col], amount),
-                date_value(values[day]),
+                date_value(values[day]), giver_code(values[part], first_name),
             )  # fmt: skip
 
         return build
