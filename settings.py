@@ -25,6 +25,10 @@ WATCHLIST = env("WATCHLIST", str(PROJECT_DIR / "data" / "watchlist.yml"))
 STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
 # Rows are also written when the oldest waiting one has waited this long (0: only full batches)
 STORE_FLUSH_SECONDS = float(env("STORE_FLUSH_SECONDS", "5"))
+# Bulk exports: CAL-ACCESS receipts read column by column (0: row by row, the same rows and rejects);
+# a long load logs its progress every BULK_PROGRESS_SECONDS (0: never) and keeps it in the run's stats
+CALACCESS_COLUMNAR = env("CALACCESS_COLUMNAR", "1") not in ("0", "false", "False", "")
+BULK_PROGRESS_SECONDS = float(env("BULK_PROGRESS_SECONDS", "10"))
 
 # Limits on what a fetched document may be (a larger one is rejected with the reason): pages and
 # API answers (the export spiders allow more), and what an export zip may expand to

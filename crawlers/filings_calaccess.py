@@ -26,6 +26,8 @@ from scrapy.http import Response
 from crawlers.filings_base import FilingsSpider
 from recallwatch.parsers.archives import ArchiveLimits, open_zip
 from recallwatch.parsers.calaccess import SOURCE, TABLES, ExportReader
+from recallwatch.parsers.calaccess_columns import ReceiptColumns
+from recallwatch.runtime.progress import BulkProgress
 
 EXPORT_URL = "https://campaignfinance.cdn.sos.ca.gov/dbwebexport.zip"
 TABLE_FILE = re.compile(r"(?:^|/)([A-Z0-9_]+)\.TSV$", re.IGNORECASE)
@@ -74,6 +76,14 @@ class ExportFiles:
             if name in TABLES:
                 found[name] = ("file", self.location)
         return found
+
+    def size(self, where):
+        """The bytes of a table (uncompressed), for the progress of the load."""
+        kind, name = where
+        if kind == "zip":
+            with self._zip() as archive:
+                return archive.getinfo(name).file_size
+        return os.path.getsize(name) if self.location else len(self.body)
 
     @contextmanager
     def open(self, where):
@@ -181,12 +191,17 @@ class FilingsCalaccessSpider(FilingsSpider):
             files = ExportFiles(body=response.body, url=response.url, limits=limits)
         keep = None if self.url else self.watchlist_filter(committee_ids or [])
         reader = ExportReader(response.url, keep_filer=keep, link=self.link)
+        if self.settings.getbool("CALACCESS_COLUMNAR", True):  # the receipts read column by column
+            reader.table_readers.update(ReceiptColumns(reader).readers())
         tables = files.tables()
         if not tables:
             raise ValueError(f"no CAL-ACCESS table in the document (expected one of {', '.join(TABLES)})")
         fetch_id = response.meta.get("fetch_id")
-        parsed = reader.read_export(tables, lambda table: files.open(tables[table]), self.batch_rows)
+        progress = BulkProgress.of(self, total_bytes=sum(map(files.size, tables.values())))
+        parsed = reader.read_export(tables, lambda table: progress.reading(files.open(tables[table])), self.batch_rows)
         for batch in self.forward(parsed, response):
             batch.fetch_id = fetch_id  # the provenance middleware stamps items, not batches
+            progress.advance(len(batch))
             yield batch
+        progress.finish()
         self.crawler.stats.set_value("recallwatch/calaccess_497_part_2_skipped", reader.skipped)

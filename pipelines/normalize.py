@@ -5,7 +5,10 @@ each value in recallwatch/parsers/values.py; nothing here reads them again."""
 
 import re
 
-from recallwatch.core.batch import RecordBatch, as_batch
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
 from recallwatch.core.ids import published_url
 
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -13,6 +16,9 @@ CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 OUTER_SPACE = re.compile(r"(?m)^\s|\s$")
 UPPERCASE_FIELDS = {"entity_code", "state", "schedule", "form_type"}
 URL_FIELDS = {"url", "source_url"}  # a local file's address is published by its name alone
+# A value of a pyarrow column that normalize_value leaves as it is, certainly: printable ASCII
+# without outer spaces (any other value gets normalize_value itself)
+NORMAL_TEXT = r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$"
 
 
 def clean_text(value):
@@ -66,9 +72,32 @@ def normalize_batch(batch):
         batch.set_columns(columns)
 
 
+def normalize_column_batch(batch):
+    """The same rules for a ColumnBatch: normalize_value for the values a column scan cannot
+    vouch for, the others as they are."""
+    for name in batch.fields:
+        column = batch.column(name)
+        if not pa.types.is_string(column.type):
+            continue
+        doubtful = pc.invert(pc.match_substring_regex(column, NORMAL_TEXT))
+        if name in UPPERCASE_FIELDS:
+            doubtful = pc.or_(doubtful, pc.match_substring_regex(column, "[a-z]"))
+        if name in URL_FIELDS:
+            doubtful = pc.or_(doubtful, pc.match_substring(column, "file:"))
+        doubtful = pc.fill_null(doubtful, False)
+        if not pc.any(doubtful).as_py():
+            continue
+        meta = batch.item_class.fields[name]
+        normalized = [normalize_value(name, meta, value) for value in column.filter(doubtful).to_pylist()]
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        batch.set_column(name, pc.replace_with_mask(column, doubtful, pa.array(normalized, pa.string())))
+
+
 class NormalizePipeline:
     def process_item(self, item):
         batch = as_batch(item)
-        if isinstance(batch, RecordBatch):
+        if isinstance(batch, ColumnBatch):
+            normalize_column_batch(batch)
+        elif isinstance(batch, RecordBatch):
             normalize_batch(batch)
         return batch

@@ -20,11 +20,12 @@ import logging
 import sqlite3
 import time
 from collections import Counter
+from itertools import repeat
 
 from twisted.internet import task
 
 from pipelines.donors import DonorBook
-from recallwatch.core.batch import RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
 from recallwatch.core.schema import create_indexes, drop_indexes_while_empty
 from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
@@ -77,13 +78,13 @@ class StorePipeline:
             return batch  # nothing more can be written; the crawl is stopping
         if isinstance(batch, DocumentDone):
             self.completed_fetches.append(batch)
-        elif isinstance(batch, RecordBatch):
+        elif isinstance(batch, RecordBatch | ColumnBatch):
             self.add(batch)
         else:
             return batch
         if self.oldest is None:
             self.oldest = time.monotonic()
-        if isinstance(batch, RecordBatch) and (
+        if isinstance(batch, RecordBatch | ColumnBatch) and (
             not batch.from_item or self.pending_per_table[batch.table] >= self.batch_size
         ):
             self.flush()
@@ -92,8 +93,12 @@ class StorePipeline:
         return batch
 
     def add(self, batch):
-        fetch_id = (batch.fetch_id,)
-        rows = [row + fetch_id for row in batch.rows]
+        if isinstance(batch, ColumnBatch):  # tuples made from whole columns
+            columns = [column.to_pylist() for column in batch.data.columns]
+            rows = list(zip(*columns, repeat(batch.fetch_id, len(batch)), strict=True))
+        else:
+            fetch_id = (batch.fetch_id,)
+            rows = [row + fetch_id for row in batch.rows]
         last = self.pending[-1] if self.pending else None
         if last and last[0] is batch.item_class and last[1] == batch.fields:
             last[2].extend(rows)

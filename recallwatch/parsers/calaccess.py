@@ -69,6 +69,20 @@ CONTRIBUTION_FIELDS = (
     "entity_code", "entity_code_raw", "city", "state", "zip", "employer", "occupation", "amount", "cumulative_ytd",
     "date", "memo", "tran_type",
 )  # fmt: skip
+# The columns of the receipts tables (contribution_builder's arguments; calaccess_columns.py reads
+# the same ones)
+RECEIPT_LAYOUTS = {
+    "RCPT_CD": {
+        "table": "RCPT", "names": ("CTRIB_NAML", "CTRIB_NAMF", "CTRIB_NAMT", "CTRIB_NAMS"),
+        "place": ("CTRIB_CITY", "CTRIB_ST", "CTRIB_ZIP4"), "work": ("CTRIB_EMP", "CTRIB_OCC"),
+        "dates": "RCPT_DATE", "amounts": ("AMOUNT", "CUM_YTD"),
+    },
+    "S497_CD": {
+        "table": "S497", "names": ("ENTY_NAML", "ENTY_NAMF", "ENTY_NAMT", "ENTY_NAMS"),
+        "place": ("ENTY_CITY", "ENTY_ST", "ENTY_ZIP4"), "work": ("CTRIB_EMP", "CTRIB_OCC"),
+        "dates": "CTRIB_DATE", "amounts": ("AMOUNT", None), "part_one_only": True,
+    },
+}  # fmt: skip
 
 
 class RowProblem(ValueError):
@@ -153,12 +167,20 @@ def table_rows(table, stream):
     width = len(header)
     yield header
     for number, text in lines:
-        values = text.split("\t")
-        if len(values) == width:
+        values = split_record(table, number, text, width)
+        if values is not None:
             yield number, values
-        elif text.strip():
-            reason = f"{table} line {number}: {len(values)} fields, the header has {width}"
-            yield number, rejected(table, reason, text)
+
+
+def split_record(table, number, text, width):
+    """The values of a data row; a Rejected for a row whose field count is not the header's, None
+    for a blank one."""
+    values = text.split("\t")
+    if len(values) == width:
+        return values
+    if text.strip():
+        return rejected(table, f"{table} line {number}: {len(values)} fields, the header has {width}", text)
+    return None
 
 
 def rejected(table, reason, raw):
@@ -195,6 +217,9 @@ class ExportReader:
         self.problems = []  # what the last row is stored without (read() yields them as rejects)
         self._entity_codes = {}
         self._amendments = {}
+        # table -> read(table, stream, batch_rows) for the tables read another way (the column
+        # readers of calaccess_columns.py); the others are read by `read`, row by row
+        self.table_readers = {}
 
     # -- committees
     def note_committee(self, filer_id, on_date, name, committee_type):
@@ -447,20 +472,8 @@ class ExportReader:
             return Filing, FILING_FIELDS, self.cover_builder(header)
         if table == "SMRY_CD":
             return FilingSummary, SUMMARY_FIELDS, self.summary_builder(header)
-        if table == "RCPT_CD":
-            build = self.contribution_builder(
-                header, "RCPT", ("CTRIB_NAML", "CTRIB_NAMF", "CTRIB_NAMT", "CTRIB_NAMS"),
-                ("CTRIB_CITY", "CTRIB_ST", "CTRIB_ZIP4"), ("CTRIB_EMP", "CTRIB_OCC"), "RCPT_DATE",
-                ("AMOUNT", "CUM_YTD"),
-            )  # fmt: skip
-            return Contribution, CONTRIBUTION_FIELDS, build
-        if table == "S497_CD":
-            build = self.contribution_builder(
-                header, "S497", ("ENTY_NAML", "ENTY_NAMF", "ENTY_NAMT", "ENTY_NAMS"),
-                ("ENTY_CITY", "ENTY_ST", "ENTY_ZIP4"), ("CTRIB_EMP", "CTRIB_OCC"), "CTRIB_DATE",
-                ("AMOUNT", None), part_one_only=True,
-            )  # fmt: skip
-            return Contribution, CONTRIBUTION_FIELDS, build
+        if table in RECEIPT_LAYOUTS:
+            return Contribution, CONTRIBUTION_FIELDS, self.contribution_builder(header, **RECEIPT_LAYOUTS[table])
         raise ValueError(f"no reader for {table}")
 
     def read(self, table, stream, batch_rows=5000):
@@ -470,21 +483,12 @@ class ExportReader:
         header = [name.strip().upper() for name in next(rows)]
         item_class, fields, build = self.builder(table, header)
         batch = []
-        problems = self.problems
         for number, values in rows:
             if isinstance(values, Rejected):
                 yield values
                 continue
-            try:
-                row = build(values)
-            except ValueError as problem:  # RowProblem, BadValue
-                problems.clear()
-                yield rejected(table, f"{table} line {number}: {problem}", "\t".join(values))
-                continue
-            if problems:
-                for reason in problems:
-                    yield rejected(table, f"{table} line {number}: {reason}", "\t".join(values))
-                problems.clear()
+            row, row_rejects = self.build_row(table, build, number, values)
+            yield from row_rejects
             if row is not None:
                 batch.append(row)
                 if len(batch) >= batch_rows:
@@ -492,6 +496,20 @@ class ExportReader:
                     batch = []
         if batch:
             yield RecordBatch(item_class, fields, batch)
+
+    def build_row(self, table, build, number, values):
+        """(the row build(values) makes or None, the row's rejects)."""
+        problems = self.problems
+        try:
+            row = build(values)
+        except ValueError as problem:  # RowProblem, BadValue
+            problems.clear()
+            return None, [rejected(table, f"{table} line {number}: {problem}", "\t".join(values))]
+        if not problems:
+            return row, ()
+        found = [rejected(table, f"{table} line {number}: {reason}", "\t".join(values)) for reason in problems]
+        problems.clear()
+        return row, found
 
     def read_export(self, present, open_table, batch_rows=5000):
         """Every table of an export that is `present` (names), in the order of TABLES:
@@ -502,5 +520,5 @@ class ExportReader:
                 yield from self.committee_batches()
             if table in present:
                 with open_table(table) as stream:
-                    yield from self.read(table, stream, batch_rows)
+                    yield from self.table_readers.get(table, self.read)(table, stream, batch_rows)
         yield from self.committee_batches()
