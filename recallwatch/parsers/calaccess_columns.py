@@ -37,8 +37,12 @@ from recallwatch.parsers.calaccess import (
 from recallwatch.parsers.value_columns import blank_to_null, money_column, name_column, read_distinct, trimmed
 from recallwatch.parsers.values import date_value
 
+# The system allocator gives the blocks' memory back as each is done (pyarrow's default pool keeps
+# it: about 40 MB more at the peak of a load)
+pa.set_memory_pool(pa.system_memory_pool())
+
 COLUMN_TABLES = tuple(RECEIPT_LAYOUTS)
-BLOCK_BYTES = 8 << 20  # about 45,000 receipts: one batch, one transaction of the store
+BLOCK_BYTES = 1 << 20  # about 5,500 receipts: one batch, one transaction of the store
 PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t"
 NUMBER_TYPES = {"amount": pa.float64(), "cumulative_ytd": pa.float64(), "memo": pa.int64()}
 CONTRIBUTION_SCHEMA = pa.schema([(name, NUMBER_TYPES.get(name, pa.string())) for name in CONTRIBUTION_FIELDS])
