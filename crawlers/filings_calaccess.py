@@ -26,7 +26,6 @@ from scrapy.http import Response
 from crawlers.filings_base import FilingsSpider
 from recallwatch.parsers.archives import ArchiveLimits, open_zip
 from recallwatch.parsers.calaccess import SOURCE, TABLES, ExportReader
-from recallwatch.parsers.calaccess_columns import ReceiptColumns
 from recallwatch.runtime.progress import BulkProgress
 
 EXPORT_URL = "https://campaignfinance.cdn.sos.ca.gov/dbwebexport.zip"
@@ -192,6 +191,8 @@ class FilingsCalaccessSpider(FilingsSpider):
         keep = None if self.url else self.watchlist_filter(committee_ids or [])
         reader = ExportReader(response.url, keep_filer=keep, link=self.link)
         if self.settings.getbool("CALACCESS_COLUMNAR", True):  # the receipts read column by column
+            from recallwatch.parsers.calaccess_columns import ReceiptColumns  # pyarrow: only when used
+
             reader.table_readers.update(ReceiptColumns(reader).readers())
         tables = files.tables()
         if not tables:

@@ -2,10 +2,7 @@
 field, how many items had it filled and how many had it empty. A source whose markup changed
 shows up the morning after as a field that went from filled to empty."""
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, arrow, as_batch
 
 TEXT_TYPES = {str, type(None)}
 
@@ -19,6 +16,7 @@ def empty_values(column, kinds):
 
 def empty_in_column(column):
     """How many values of a pyarrow column are null or ""."""
+    pa, pc = arrow()
     empty = column.null_count
     if pa.types.is_string(column.type):
         empty += pc.sum(pc.equal(column, "")).as_py() or 0

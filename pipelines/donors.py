@@ -22,13 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from cleanco import basename
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
-from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, arrow, as_batch
 from recallwatch.core.ids import fold, stable_id
 from recallwatch.core.items import Contribution
 from recallwatch.runtime.run import Run
@@ -224,6 +222,7 @@ class DonorBook:
     def assign_columns(self, batch):
         """`assign` for a ColumnBatch: the work is done once per distinct identity of the batch
         (the identity columns joined into one key per row, dictionary-encoded)."""
+        pa, pc = arrow()
         if "contributor_name" not in batch.fields:
             return
         present = [name for name in IDENTITY_FIELDS if name in batch.fields]

@@ -5,10 +5,7 @@ each value in recallwatch/parsers/values.py; nothing here reads them again."""
 
 import re
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, arrow, as_batch
 from recallwatch.core.ids import published_url
 
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -75,6 +72,7 @@ def normalize_batch(batch):
 def normalize_column_batch(batch):
     """The same rules for a ColumnBatch: normalize_value for the values a column scan cannot
     vouch for, the others as they are."""
+    pa, pc = arrow()
     for name in batch.fields:
         column = batch.column(name)
         if not pa.types.is_string(column.type):

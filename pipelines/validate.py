@@ -6,13 +6,11 @@ import re
 from datetime import datetime
 from functools import cache
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 
-from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, arrow, as_batch
 from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
 
@@ -95,6 +93,7 @@ def column_is_valid(meta, column, kinds):
 
 def arrow_kinds(column):
     """The set of Python types of a pyarrow column's values (None: a type without a rule here)."""
+    pa, _ = arrow()
     if pa.types.is_string(column.type):
         kind = str
     elif pa.types.is_floating(column.type):
@@ -110,6 +109,7 @@ def arrow_kinds(column):
 def column_batch_is_valid(batch):
     """True when every row of a ColumnBatch certainly passes (`column_is_valid` of each column,
     enum and kind rules over its distinct values); False: look at each row."""
+    _, pc = arrow()
     fields = batch.item_class.fields
     if any(meta.get("required") and name not in batch.fields for name, meta in fields.items()):
         return False

@@ -94,6 +94,15 @@ def as_batch(item):
     return RecordBatch.of(item) if isinstance(item, RecordItem) else item
 
 
+def arrow():
+    """(pyarrow, pyarrow.compute), imported by the stages that meet a ColumnBatch: only a bulk
+    spider's column reader makes one, so other crawls never load pyarrow (about 50 MB)."""
+    import pyarrow
+    import pyarrow.compute
+
+    return pyarrow, pyarrow.compute
+
+
 @dataclass
 class ColumnBatch:
     """Many rows of one item type held column by column in a pyarrow Table (`data`, one column per
