@@ -74,7 +74,7 @@ class StorePipeline:
         self.batch_size = crawler.settings.getint("STORE_BATCH_SIZE")
         self.flush_seconds = crawler.settings.getfloat("STORE_FLUSH_SECONDS", 5.0)
         # Spider-made ColumnBatches wait until they hold this many rows: one transaction each
-        self.bulk_rows = crawler.settings.getint("STORE_BULK_ROWS", 100_000)
+        self.bulk_rows = crawler.settings.getint("STORE_BULK_ROWS", 20_000)
         self.pending_bulk_rows = 0
         # [item class, fields, rows (values + fetch_id) or a ColumnBatch], in the order they came
         self.pending = []

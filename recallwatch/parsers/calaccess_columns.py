@@ -66,7 +66,9 @@ def parse_block(data, header, wanted):
     refused = []
     table = csv.read_csv(
         io.BytesIO(data),
-        read_options=csv.ReadOptions(column_names=header),
+        # One thread: the pipelines wait for the block anyway, and each of pyarrow's threads keeps
+        # memory of its own
+        read_options=csv.ReadOptions(column_names=header, use_threads=False),
         parse_options=csv.ParseOptions(
             delimiter="\t", quote_char=False, escape_char=False, ignore_empty_lines=False,
             invalid_row_handler=lambda row: refused.append(row) or "skip",
