@@ -13,9 +13,6 @@ CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 OUTER_SPACE = re.compile(r"(?m)^\s|\s$")
 UPPERCASE_FIELDS = {"entity_code", "state", "schedule", "form_type"}
 URL_FIELDS = {"url", "source_url"}  # a local file's address is published by its name alone
-# A value of a pyarrow column that normalize_value leaves as it is, certainly: printable ASCII
-# without outer spaces (any other value gets normalize_value itself)
-NORMAL_TEXT = r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$"
 
 
 def clean_text(value):
@@ -77,9 +74,13 @@ def normalize_column_batch(batch):
         column = batch.column(name)
         if not pa.types.is_string(column.type):
             continue
-        doubtful = pc.invert(pc.match_substring_regex(column, NORMAL_TEXT))
+        # What normalize_value certainly leaves as it is: printable ASCII without outer spaces (a
+        # few scans without a regex); any other value gets normalize_value itself
+        doubtful = pc.invert(pc.and_(pc.string_is_ascii(column), pc.utf8_is_printable(column)))
+        for outer_space in (pc.starts_with(column, " "), pc.ends_with(column, " "), pc.equal(column, "")):
+            doubtful = pc.or_(doubtful, outer_space)
         if name in UPPERCASE_FIELDS:
-            doubtful = pc.or_(doubtful, pc.match_substring_regex(column, "[a-z]"))
+            doubtful = pc.or_(doubtful, pc.not_equal(pc.ascii_upper(column), column))
         if name in URL_FIELDS:
             doubtful = pc.or_(doubtful, pc.match_substring(column, "file:"))
         doubtful = pc.fill_null(doubtful, False)

@@ -195,3 +195,17 @@ def test_a_block_of_printable_rows_with_hostile_values_reads_the_same(table):
     columns, by_rows = parsed(table, data, True), parsed(table, data, False)
     assert columns == by_rows
     assert columns[1]  # hostile rows rejected, with the same reasons and raw rows
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda data: data.replace(b"\tBAL_NUM\t", b"\tBAL_NAME\t", 1),  # a header naming a column twice
+        lambda data: data.replace(b"\r\n", b"\n"),  # LF line ends
+        lambda data: data.replace(b"\r\n", b"\r\n\r\n", 3),  # blank records
+    ],
+    ids=["duplicate_header", "lf_line_ends", "blank_records"],
+)
+def test_odd_layouts_read_the_same(change):
+    data = change((CALACCESS / "samples" / "RCPT_CD.TSV").read_bytes())
+    assert parsed("RCPT_CD", data, True) == parsed("RCPT_CD", data, False)

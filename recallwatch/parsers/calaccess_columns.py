@@ -64,19 +64,22 @@ def parse_block(data, header, wanted):
     """The `wanted` columns (as text) of records joined by CRLF or LF, or None when a record does
     not have the header's number of fields."""
     refused = []
-    table = csv.read_csv(
-        io.BytesIO(data),
-        # One thread: the pipelines wait for the block anyway, and each of pyarrow's threads keeps
-        # memory of its own
-        read_options=csv.ReadOptions(column_names=header, use_threads=False),
-        parse_options=csv.ParseOptions(
-            delimiter="\t", quote_char=False, escape_char=False, ignore_empty_lines=False,
-            invalid_row_handler=lambda row: refused.append(row) or "skip",
-        ),
-        convert_options=csv.ConvertOptions(
-            include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()), strings_can_be_null=False
-        ),
-    )  # fmt: skip
+    try:
+        table = csv.read_csv(
+            io.BytesIO(data),
+            # One thread: the pipelines wait for the block anyway, and each of pyarrow's threads keeps
+            # memory of its own
+            read_options=csv.ReadOptions(column_names=header, use_threads=False),
+            parse_options=csv.ParseOptions(
+                delimiter="\t", quote_char=False, escape_char=False, ignore_empty_lines=False,
+                invalid_row_handler=lambda row: refused.append(row) or "skip",
+            ),
+            convert_options=csv.ConvertOptions(
+                include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()), strings_can_be_null=False
+            ),
+        )  # fmt: skip
+    except pa.ArrowInvalid:  # anything pyarrow cannot parse: the records are read one by one
+        return None
     return None if refused else table.combine_chunks()
 
 
@@ -110,7 +113,7 @@ class ReceiptColumns:
                 number += records
 
     def read_block(self, job, separator, block, first_number, records):
-        if clean_block(block, separator):
+        if job.columnar and clean_block(block, separator):
             part = parse_block(block, job.header, job.wanted)
             if part is not None and part.num_rows == records:
                 yield from self.read_part(job, part, first_number, lambda: block.split(separator))
@@ -120,7 +123,7 @@ class ReceiptColumns:
     def read_lines(self, job, lines, first_number):
         """Records one by one: runs of clean ones column-wise, the others by the per-row builder."""
         width = len(job.header)
-        for clean, group in groupby(enumerate(lines), key=lambda pair: clean_line(pair[1], width)):
+        for clean, group in groupby(enumerate(lines), key=lambda pair: job.columnar and clean_line(pair[1], width)):
             group = list(group)
             number = first_number + group[0][0]
             if clean:
@@ -263,3 +266,4 @@ class Job:
         if "TRAN_TYPE" in header:
             names.append("TRAN_TYPE")
         self.wanted = list(dict.fromkeys(names))
+        self.columnar = len(set(header)) == len(header)  # else every record is read row by row
