@@ -66,6 +66,22 @@ def normalize_batch(batch):
         batch.set_columns(columns)
 
 
+# Bytes of a text that normalize_value leaves as it is whatever their order: printable ASCII but the space
+WORD_BYTES = bytes(range(0x21, 0x7F))
+
+
+def plain_words(column, name):
+    """True when the bytes of every value of a pyarrow text column are WORD_BYTES (so no value has
+    an outer space or a control byte), with no lowercase in an upper-case field, no local file
+    address in a URL field: one pass over the column's data buffer. False: check value by value."""
+    data = b"".join(chunk.buffers()[2].to_pybytes() for chunk in column.chunks if chunk.buffers()[2] is not None)
+    if data.translate(None, WORD_BYTES):
+        return False
+    if name in UPPERCASE_FIELDS and data != data.upper():
+        return False
+    return not (name in URL_FIELDS and b"file:" in data)
+
+
 def normalize_column_batch(batch):
     """The same rules for a ColumnBatch: normalize_value for the values a column scan cannot
     vouch for, the others as they are."""
@@ -74,6 +90,9 @@ def normalize_column_batch(batch):
         column = batch.column(name)
         if not pa.types.is_string(column.type):
             continue
+        if plain_words(column, name) and not pc.any(pc.equal(column, "")).as_py():
+            continue
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         # What normalize_value certainly leaves as it is: printable ASCII without outer spaces (a
         # few scans without a regex); any other value gets normalize_value itself
         doubtful = pc.invert(pc.and_(pc.string_is_ascii(column), pc.utf8_is_printable(column)))
@@ -88,7 +107,6 @@ def normalize_column_batch(batch):
             continue
         meta = batch.item_class.fields[name]
         normalized = [normalize_value(name, meta, value) for value in column.filter(doubtful).to_pylist()]
-        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         batch.set_column(name, pc.replace_with_mask(column, doubtful, pa.array(normalized, pa.string())))
 
 

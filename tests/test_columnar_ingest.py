@@ -15,10 +15,13 @@ import io
 import json
 import zipfile
 
+import pyarrow as pa
 import pytest
 
+from pipelines.donors import DonorBook
+from pipelines.normalize import normalize_column_batch, normalize_value
 from recallwatch.core.batch import ColumnBatch, RecordBatch
-from recallwatch.core.items import Rejected
+from recallwatch.core.items import Contribution, Rejected
 from recallwatch.parsers.calaccess import ExportReader
 from recallwatch.parsers.calaccess_columns import ReceiptColumns
 from tests.crawl import FIXTURES, crawl, file_url
@@ -209,3 +212,35 @@ def test_a_block_of_printable_rows_with_hostile_values_reads_the_same(table):
 def test_odd_layouts_read_the_same(change):
     data = change((CALACCESS / "samples" / "RCPT_CD.TSV").read_bytes())
     assert parsed("RCPT_CD", data, True) == parsed("RCPT_CD", data, False)
+
+
+def test_normalize_gives_a_column_batch_what_it_gives_each_value():
+    values = ["ok", " outer ", "", None, "ctl\x00x", "tab\tx", "line\nx", "Jos\u00e9", "\u00a0nb", "lower", "A B"]
+    batch = ColumnBatch(Contribution, pa.table({"state": values, "city": values, "id": values}))
+    normalize_column_batch(batch)
+    for name in ("state", "city", "id"):
+        meta = Contribution.fields[name]
+        assert batch.column(name).to_pylist() == [normalize_value(name, meta, value) for value in values]
+    clean = ColumnBatch(Contribution, pa.table({"city": ["A B", "C"], "state": ["CA", "NY"]}))
+    normalize_column_batch(clean)
+    assert clean.column("city").to_pylist() == ["A B", "C"] and clean.column("state").to_pylist() == ["CA", "NY"]
+
+
+def test_donors_of_a_column_batch_are_those_of_its_rows():
+    fields = ("contributor_name", "entity_code", "contributor_last", "contributor_first", "zip", "employer")
+    rows = [
+        ("SMITH, JOHN", "IND", "SMITH", "JOHN", "94110", "ACME"),
+        ("John Smith", None, None, None, "94110-1234", "Acme Inc"),
+        ("ACME INC", "COM", "ACME INC", None, None, None),
+        ("Acme, Inc.", None, None, None, None, None),
+        ("SMITH, JOHN", "IND", "SMITH", "JOHN", "94110", "ACME"),
+    ]
+    by_rows = RecordBatch(Contribution, fields, list(rows))
+    DonorBook(None).assign(by_rows)
+    columns = ColumnBatch(Contribution, pa.table(dict(zip(fields, zip(*rows, strict=True), strict=True))))
+    DonorBook(None).assign_columns(columns)
+    assert columns.column("donor_id").to_pylist() == [row[-1] for row in by_rows.rows]
+    # a donor given before is kept where the row names no contributor
+    given = ColumnBatch(Contribution, pa.table({"contributor_name": ["A B", None], "donor_id": ["x", "kept"]}))
+    DonorBook(None).assign_columns(given)
+    assert given.column("donor_id").to_pylist()[1] == "kept"
