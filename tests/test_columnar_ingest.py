@@ -22,7 +22,7 @@ from pipelines.donors import DonorBook
 from pipelines.normalize import normalize_column_batch, normalize_value
 from recallwatch.core.batch import ColumnBatch, RecordBatch
 from recallwatch.core.items import Contribution, Rejected
-from recallwatch.parsers.calaccess import ExportReader
+from recallwatch.parsers.calaccess import CONTRIBUTION_FIELDS, ExportReader
 from recallwatch.parsers.calaccess_columns import ReceiptColumns
 from tests.crawl import FIXTURES, crawl, file_url
 from tests.test_hostile_values_calaccess import hostile_tables
@@ -178,7 +178,11 @@ def parsed(table, data, columnar):
         if isinstance(output, Rejected):
             rejects.append((output.reason, output.record["raw"]))
         else:
-            rows.extend(output.rows() if isinstance(output, ColumnBatch) else output.rows)
+            if isinstance(output, ColumnBatch):  # and counted, not_counted_reason: see with_counted
+                output = ColumnBatch(Contribution, output.data.select(list(CONTRIBUTION_FIELDS)))
+                rows.extend(output.rows())
+            else:
+                rows.extend(output.rows)
     return rows, rejects, reader.skipped
 
 

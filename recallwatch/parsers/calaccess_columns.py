@@ -175,7 +175,7 @@ class ReceiptColumns:
         if pc.any(flagged).as_py():
             table, positions = yield from self.with_flagged_rows(job, table, positions, flagged, first_number, lines)
         if table.num_rows:
-            yield ColumnBatch(Contribution, table)
+            yield ColumnBatch(Contribution, with_counted(table))
 
     def contribution_columns(self, job, part, filing, form, schedule):
         """(the CONTRIBUTION_FIELDS columns, flagged): what contribution_builder makes of each row,
@@ -250,6 +250,23 @@ class ReceiptColumns:
         positions = pa.chunked_array([positions, built_positions])
         order = pc.sort_indices(positions)
         return pa.concat_tables([table, rows]).take(order), positions.take(order)
+
+
+def counted_of(key):
+    """(counted, not_counted_reason) of a 'schedule|memo' key."""
+    schedule, memo = key.split("|")
+    return totals.counted_and_reason(schedule, int(memo), totals.rules_for(SOURCE))
+
+
+def with_counted(table):
+    """The table with `counted` and `not_counted_reason` as the totals rule sets them from each
+    row's schedule and memo (totals.counted_and_reason, once per distinct pair): the end of the run
+    then rewrites only the rows whose rule needs other tables (late reports a Form 460 lists again),
+    not every row."""
+    key = pc.binary_join_element_wise(table.column("schedule"), pc.cast(table.column("memo"), pa.string()), "|")
+    counted, _ = read_distinct(key, lambda pair: counted_of(pair)[0], pa.int64())
+    reason, _ = read_distinct(key, lambda pair: counted_of(pair)[1], pa.string())
+    return table.append_column("counted", counted).append_column("not_counted_reason", reason)
 
 
 class Job:
