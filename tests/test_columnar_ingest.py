@@ -248,3 +248,30 @@ def test_donors_of_a_column_batch_are_those_of_its_rows():
     given = ColumnBatch(Contribution, pa.table({"contributor_name": ["A B", None], "donor_id": ["x", "kept"]}))
     DonorBook(None).assign_columns(given)
     assert given.column("donor_id").to_pylist()[1] == "kept"
+
+
+@pytest.mark.parametrize(("folder", "kept_ids"), [("joined", "0123456789"), ("joined", "02468"), ("samples", "02468")])
+def test_a_scheduled_run_keeps_the_same_rows_both_ways(folder, kept_ids):
+    """A scheduled run keeps the filers its watchlist finds (here: by the last digit of their id):
+    the columns keep and skip the same receipts as the per-row path."""
+    folder = CALACCESS / folder
+
+    def read_all(columnar):
+        reader = ExportReader("file:x", keep_filer=lambda filer_id, name, on_date: filer_id[-1:] in kept_ids)
+        if columnar:
+            reader.table_readers.update(ReceiptColumns(reader).readers())
+        present = {path.stem for path in folder.glob("*.TSV")}
+        outputs = []
+        for output in reader.read_export(present, lambda table: open(folder / f"{table}.TSV", "rb")):
+            if isinstance(output, Rejected):
+                outputs.append(("reject", output.reason))
+            elif isinstance(output, ColumnBatch):
+                outputs += [("row", row) for row in output.data.select(list(CONTRIBUTION_FIELDS)).to_pylist()]
+            else:
+                outputs += [("row", dict(zip(output.fields, row, strict=True))) for row in output.rows]
+        return sorted(outputs, key=repr), reader.skipped
+
+    columns, by_rows = read_all(True), read_all(False)
+    assert columns == by_rows
+    if kept_ids == "0123456789":
+        assert any(kind == "row" and "contributor_name" in row for kind, row in columns[0])  # receipts kept

@@ -90,9 +90,17 @@ class ReceiptColumns:
     def __init__(self, reader):
         self.reader = reader
         self.schedules = {}
+        self._kept = None
 
     def readers(self):
         return dict.fromkeys(COLUMN_TABLES, self.read)
+
+    def kept_filings(self):
+        """The reader's kept FILING_IDs as a pyarrow array (made again only when the set grew: the
+        filings are read before the money)."""
+        if self._kept is None or len(self._kept) != len(self.reader.kept_filings):
+            self._kept = pa.array(list(self.reader.kept_filings), pa.string())
+        return self._kept
 
     def schedule(self, form_type):
         if form_type not in self.schedules:
@@ -163,7 +171,7 @@ class ReceiptColumns:
         else:
             wanted = pc.is_valid(schedule)
         if reader.keep_filer is not None:
-            kept = pc.is_in(filing, value_set=pa.array(sorted(reader.kept_filings), pa.string()))
+            kept = pc.is_in(filing, value_set=self.kept_filings())
             reader.skipped += pc.sum(pc.and_(kept, pc.invert(wanted))).as_py() or 0
             wanted = pc.and_(kept, wanted)
         else:
