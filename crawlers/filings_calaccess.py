@@ -6,8 +6,9 @@ This module finds the tables and streams them to the parser: `-a url=` takes the
 within the archive size limits), a folder of the extracted tables or one TSV (http(s) or
 file://; a local export is read from disk, and its fetch records a manifest of its files with
 their sha256 instead of a copy of a gigabyte). Rows travel in RecordBatch objects
-(recallwatch/core/batch.py), not one item each; a scheduled run keeps the filers the watchlist
-finds.
+(recallwatch/core/batch.py), not one item each, the receipts in ColumnBatches read column by column
+(`CALACCESS_COLUMNAR`, on by default); a scheduled run keeps the filers the watchlist finds. The
+load's progress is logged and kept in the run's stats (recallwatch/runtime/progress.py).
 """
 
 import hashlib

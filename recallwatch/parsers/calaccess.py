@@ -9,7 +9,9 @@ a `Rejected` for each row that cannot be stored. Pure: the spider opens the tabl
 - RCPT_CD: receipts (Schedules A, C, I, 496 part 3...) -> contributions;
 - S497_CD: late contributions received (497 part 1) -> contributions.
 
-Everything is streamed, row by row: RCPT_CD alone has about ten million rows. The format's quirks:
+Everything is streamed, row by row: RCPT_CD alone has about ten million rows. The receipts tables
+can be read column by column instead (calaccess_columns.py, through `table_readers`), with the same
+rules and the same rows and rejects. The format's quirks:
 records end with CRLF (a bare LF can sit inside a value), no quoting, NUL and \\x1a bytes, bytes
 that are not UTF-8 (read as Windows-1252), lowercase codes, "2/3/2000 12:00:00 AM" dates, and rows
 with the wrong number of fields, rejected with the reason and the raw row while the rest is stored.
