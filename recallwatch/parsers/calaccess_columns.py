@@ -46,7 +46,6 @@ BLOCK_BYTES = 1 << 20  # about 5,500 receipts a batch (larger blocks: more memor
 PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t"
 NUMBER_TYPES = {"amount": pa.float64(), "cumulative_ytd": pa.float64(), "memo": pa.int64()}
 CONTRIBUTION_SCHEMA = pa.schema([(name, NUMBER_TYPES.get(name, pa.string())) for name in CONTRIBUTION_FIELDS])
-NO_TEXT = pa.scalar(None, pa.string())
 
 
 def clean_block(block, separator):
