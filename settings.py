@@ -33,6 +33,12 @@ STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
 STORE_FLUSH_SECONDS = float(env("STORE_FLUSH_SECONDS", "5"))
 # How many committees deep the end of a run follows money passed on to a campaign (recallwatch/core/lookthrough.py)
 LOOKTHROUGH_LEVELS = int(env("LOOKTHROUGH_LEVELS", "1"))
+# Bulk exports: CAL-ACCESS receipts read column by column (0: row by row, the same rows and rejects);
+# a long load logs its progress every BULK_PROGRESS_SECONDS (0: never) and keeps it in the run's stats
+CALACCESS_COLUMNAR = env("CALACCESS_COLUMNAR", "1") not in ("0", "false", "False", "")
+BULK_PROGRESS_SECONDS = float(env("BULK_PROGRESS_SECONDS", "10"))
+# Rows of ColumnBatches written in one transaction (pipelines/store.py)
+STORE_BULK_ROWS = int(env("STORE_BULK_ROWS", "20000"))
 
 # Limits on what a fetched document may be (a larger one is rejected with the reason): pages and
 # API answers (the export spiders allow more), and what an export zip may expand to

@@ -57,9 +57,9 @@ def main():
     generate(receipts, options.rows)
     size_mb = receipts.stat().st_size / 1e6
 
-    baseline = sqlite_import(receipts, folder / "import.db")
+    baseline, _ = sqlite_import(receipts, folder / "import.db")
     (folder / "crawl").mkdir()
-    elapsed, peak_mb, stored = crawl(receipts, folder / "crawl", "filings_illinois")
+    elapsed, peak_mb, stored, _ = crawl(receipts, folder / "crawl", spider="filings_illinois")
 
     print(f"Receipts.txt: {options.rows:,} rows, {size_mb:,.0f} MB ({folder})")
     print(f"sqlite3 .import          : {baseline:7.2f} s  {options.rows / baseline:10,.0f} rows/s")

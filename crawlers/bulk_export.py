@@ -58,6 +58,14 @@ class ExportFiles:
                 found[name] = ("file", self.location)
         return found
 
+    def size(self, where):
+        """The bytes of a table (uncompressed), for the progress of a load."""
+        kind, name = where
+        if kind == "zip":
+            with self._zip() as archive:
+                return archive.getinfo(name).file_size
+        return os.path.getsize(name) if self.location else len(self.body)
+
     @contextmanager
     def open(self, where):
         kind, name = where

@@ -6,8 +6,9 @@ This module finds the tables and streams them to the parser: `-a url=` takes the
 within the archive size limits), a folder of the extracted tables or one TSV (http(s) or
 file://; a local export is read from disk, and its fetch records a manifest of its files with
 their sha256 instead of a copy of a gigabyte). Rows travel in RecordBatch objects
-(recallwatch/core/batch.py), not one item each; a scheduled run keeps the filers the watchlist
-finds.
+(recallwatch/core/batch.py), not one item each, the receipts in ColumnBatches read column by column
+(`CALACCESS_COLUMNAR`, on by default); a scheduled run keeps the filers the watchlist finds. The
+load's progress is logged and kept in the run's stats (recallwatch/runtime/progress.py).
 """
 
 import re
@@ -17,6 +18,7 @@ import scrapy
 from crawlers.bulk_export import export_files, use_local_exports
 from crawlers.filings_base import FilingsSpider
 from recallwatch.parsers.calaccess import SOURCE, TABLES, ExportReader
+from recallwatch.runtime.progress import BulkProgress
 
 EXPORT_URL = "https://campaignfinance.cdn.sos.ca.gov/dbwebexport.zip"
 TABLE_FILE = re.compile(r"(?:^|/)([A-Z0-9_]+)\.TSV$", re.IGNORECASE)
@@ -90,14 +92,21 @@ class FilingsCalaccessSpider(FilingsSpider):
         files = export_files(response, self.table_of, self.settings)
         keep = None if self.url else self.watchlist_filter(committee_ids or [])
         reader = ExportReader(response.url, keep_filer=keep, link=self.link)
+        if self.settings.getbool("CALACCESS_COLUMNAR", True):  # the receipts read column by column
+            from recallwatch.parsers.calaccess_columns import ReceiptColumns  # pyarrow: only when used
+
+            reader.table_readers.update(ReceiptColumns(reader).readers())
         tables = files.tables()
         if not tables:
             raise ValueError(f"no CAL-ACCESS table in the document (expected one of {', '.join(TABLES)})")
         fetch_id = response.meta.get("fetch_id")
-        parsed = reader.read_export(tables, lambda table: files.open(tables[table]), self.batch_rows)
+        progress = BulkProgress.of(self, total_bytes=sum(map(files.size, tables.values())))
+        parsed = reader.read_export(tables, lambda table: progress.reading(files.open(tables[table])), self.batch_rows)
         for batch in self.forward(parsed, response):
             batch.fetch_id = fetch_id  # the provenance middleware stamps items, not batches
+            progress.advance(len(batch))
             yield batch
         # rows of forms that are neither money received nor money given or spent on a campaign
         # (Schedule E and G payments, Form 450 part 5...)
+        progress.finish()
         self.crawler.stats.set_value("recallwatch/calaccess_rows_skipped", reader.skipped)

@@ -2,7 +2,7 @@
 field, how many items had it filled and how many had it empty. A source whose markup changed
 shows up the morning after as a field that went from filled to empty."""
 
-from recallwatch.core.batch import RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, arrow, as_batch
 
 TEXT_TYPES = {str, type(None)}
 
@@ -12,6 +12,23 @@ def empty_values(column, kinds):
     if kinds <= TEXT_TYPES:
         return len(column) - len(list(filter(None, column)))  # no other value is false
     return (column.count(None) if type(None) in kinds else 0) + (column.count("") if str in kinds else 0)
+
+
+def empty_in_column(column):
+    """How many values of a pyarrow column are null or ""."""
+    pa, pc = arrow()
+    empty = column.null_count
+    if pa.types.is_string(column.type):
+        empty += pc.sum(pc.equal(column, "")).as_py() or 0
+    return empty
+
+
+def empty_per_field(batch):
+    """{field: how many of the batch's values are empty} of the fields the batch carries."""
+    if isinstance(batch, ColumnBatch):
+        return {name: empty_in_column(batch.column(name)) for name in batch.fields}
+    columns = zip(batch.columns(), batch.column_types(), strict=True)
+    return {name: empty_values(column, kinds) for name, (column, kinds) in zip(batch.fields, columns, strict=True)}
 
 
 class FieldCoveragePipeline:
@@ -24,17 +41,13 @@ class FieldCoveragePipeline:
 
     def process_item(self, item):
         batch = as_batch(item)
-        if not isinstance(batch, RecordBatch):
+        if not isinstance(batch, RecordBatch | ColumnBatch):
             return batch
-        given = dict(zip(batch.fields, zip(batch.columns(), batch.column_types(), strict=True), strict=True))
+        given = empty_per_field(batch)
         for field_name in batch.item_class.fields:
             if field_name == "fetch_id":
                 continue
-            if field_name in given:
-                column, kinds = given[field_name]
-                empty = empty_values(column, kinds)
-            else:
-                empty = len(batch)  # a field the rows do not carry is empty in each of them
+            empty = given.get(field_name, len(batch))  # a field the rows do not carry is empty in each
             for state, count in (("filled", len(batch) - empty), ("empty", empty)):
                 if count:
                     self.stats.inc_value(f"field_coverage/{batch.table}/{field_name}/{state}", count)

@@ -26,7 +26,7 @@ from cleanco import basename
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
-from recallwatch.core.batch import RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, arrow, as_batch
 from recallwatch.core.ids import fold, stable_id
 from recallwatch.core.items import Contribution
 from recallwatch.runtime.run import Run
@@ -116,6 +116,9 @@ def donor_kind(entity_code, name):
 
 # The columns of a contribution that decide its donor (donor_identity reads these alone)
 IDENTITY_FIELDS = ("contributor_name", "entity_code", "contributor_last", "contributor_first", "zip", "employer")
+# A ColumnBatch's identity columns joined into one text per row; normalised values hold no control
+# byte, so neither separator can be in a value
+KEY_SEPARATOR, NULL_MARK = "\x1f", "\x00"
 
 
 def donor_identity(contribution):
@@ -216,6 +219,38 @@ class DonorBook:
             ]
         batch.add_column("donor_id", donor_ids)
 
+    def assign_columns(self, batch):
+        """`assign` for a ColumnBatch: the work is done once per distinct identity of the batch
+        (the identity columns joined into one key per row, dictionary-encoded)."""
+        pa, pc = arrow()
+        if "contributor_name" not in batch.fields:
+            return
+        present = [name for name in IDENTITY_FIELDS if name in batch.fields]
+        at_name = present.index("contributor_name")
+        columns = [batch.column(name) for name in present]
+        keys = pc.binary_join_element_wise(*columns, KEY_SEPARATOR, null_handling="replace", null_replacement=NULL_MARK)
+        encoded = pc.dictionary_encode(keys)
+        encoded = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+        identities = self._identities
+        if len(identities) > self.KEPT:
+            identities.clear()
+        donor_ids = []
+        for key in encoded.dictionary.to_pylist():
+            known = identities.get(key)
+            if known is None:
+                values = [None if value == NULL_MARK else value for value in key.split(KEY_SEPARATOR)]
+                if not values[at_name]:
+                    donor_ids.append(None)
+                    continue
+                identity = donor_identity(dict(zip(present, values, strict=True)))
+                known = identities[key] = (identity, identity.id, values[at_name])
+            self._remember(*known)
+            donor_ids.append(known[1])
+        assigned = pc.take(pa.array(donor_ids, pa.string()), encoded.indices)
+        if "donor_id" in batch.fields:  # rows without a contributor keep the donor they have
+            assigned = pc.coalesce(assigned, batch.column("donor_id"))
+        batch.set_column("donor_id", assigned)
+
     def write(self):
         """Upsert the pending donors whose name is not already the one stored, in the caller's
         transaction; `committed` forgets them once that transaction is committed."""
@@ -302,6 +337,8 @@ class DonorPipeline:
 
     def process_item(self, item):
         batch = as_batch(item)
-        if isinstance(batch, RecordBatch) and issubclass(batch.item_class, Contribution):
+        if isinstance(batch, ColumnBatch) and issubclass(batch.item_class, Contribution):
+            self.book.assign_columns(batch)
+        elif isinstance(batch, RecordBatch) and issubclass(batch.item_class, Contribution):
             self.book.assign(batch)
         return batch

@@ -5,7 +5,7 @@ each value in recallwatch/parsers/values.py; nothing here reads them again."""
 
 import re
 
-from recallwatch.core.batch import RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, arrow, as_batch
 from recallwatch.core.ids import published_url
 
 CONTROL_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -66,9 +66,55 @@ def normalize_batch(batch):
         batch.set_columns(columns)
 
 
+# Bytes of a text that normalize_value leaves as it is whatever their order: printable ASCII but the space
+WORD_BYTES = bytes(range(0x21, 0x7F))
+
+
+def plain_words(column, name):
+    """True when the bytes of every value of a pyarrow text column are WORD_BYTES (so no value has
+    an outer space or a control byte), with no lowercase in an upper-case field, no local file
+    address in a URL field: one pass over the column's data buffer. False: check value by value."""
+    data = b"".join(chunk.buffers()[2].to_pybytes() for chunk in column.chunks if chunk.buffers()[2] is not None)
+    if data.translate(None, WORD_BYTES):
+        return False
+    if name in UPPERCASE_FIELDS and data != data.upper():
+        return False
+    return not (name in URL_FIELDS and b"file:" in data)
+
+
+def normalize_column_batch(batch):
+    """The same rules for a ColumnBatch: normalize_value for the values a column scan cannot
+    vouch for, the others as they are."""
+    pa, pc = arrow()
+    for name in batch.fields:
+        column = batch.column(name)
+        if not pa.types.is_string(column.type):
+            continue
+        if plain_words(column, name) and not pc.any(pc.equal(column, "")).as_py():
+            continue
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        # What normalize_value certainly leaves as it is: printable ASCII without outer spaces (a
+        # few scans without a regex); any other value gets normalize_value itself
+        doubtful = pc.invert(pc.and_(pc.string_is_ascii(column), pc.utf8_is_printable(column)))
+        for outer_space in (pc.starts_with(column, " "), pc.ends_with(column, " "), pc.equal(column, "")):
+            doubtful = pc.or_(doubtful, outer_space)
+        if name in UPPERCASE_FIELDS:
+            doubtful = pc.or_(doubtful, pc.not_equal(pc.ascii_upper(column), column))
+        if name in URL_FIELDS:
+            doubtful = pc.or_(doubtful, pc.match_substring(column, "file:"))
+        doubtful = pc.fill_null(doubtful, False)
+        if not pc.any(doubtful).as_py():
+            continue
+        meta = batch.item_class.fields[name]
+        normalized = [normalize_value(name, meta, value) for value in column.filter(doubtful).to_pylist()]
+        batch.set_column(name, pc.replace_with_mask(column, doubtful, pa.array(normalized, pa.string())))
+
+
 class NormalizePipeline:
     def process_item(self, item):
         batch = as_batch(item)
-        if isinstance(batch, RecordBatch):
+        if isinstance(batch, ColumnBatch):
+            normalize_column_batch(batch)
+        elif isinstance(batch, RecordBatch):
             normalize_batch(batch)
         return batch

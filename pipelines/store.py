@@ -2,11 +2,13 @@
 count. The rows of single items wait until a table has STORE_BATCH_SIZE of them, or until
 STORE_FLUSH_SECONDS have passed since the oldest one arrived (a timer checks even when no new row
 comes, so a slow crawl shows its rows within seconds); a batch the spider made (a bulk export's
-thousands of rows) is written as it comes. Everything waiting is written in one transaction: the
-rows, the donors they name (pipelines/donors.py) and the fetches whose last rows they are (marked
-`complete`). Readers never see half of a batch, and a killed run leaves no fetch complete whose
-rows are missing. A table whose first rows come in a spider's batch is loaded without its
-secondary indexes while it is empty; they are built after the load, in one pass each.
+thousands of rows) is written as it comes, and ColumnBatches (rows held column by column) once
+STORE_BULK_ROWS of their rows wait, their tuples made from whole columns as they are written.
+Everything waiting is written in one transaction: the rows, the donors they name
+(pipelines/donors.py) and the fetches whose last rows they are (marked `complete`). Readers never
+see half of a batch, and a killed run leaves no fetch complete whose rows are missing. A table
+whose first rows come in a spider's batch is loaded without its secondary indexes while it is
+empty; they are built after the load, in one pass each.
 
 An upsert sets only the columns a row carries: rows are written in the order they came, each
 run of rows with the same fields by one prepared `INSERT ... ON CONFLICT (key) DO UPDATE SET`
@@ -16,15 +18,17 @@ The last rows are written by the end of the run (recallwatch/runtime/end_of_run.
 `close` before the totals rules read the tables, and `create_deferred_indexes`.
 """
 
+import gc
 import logging
 import sqlite3
 import time
 from collections import Counter
+from itertools import repeat
 
 from twisted.internet import task
 
 from pipelines.donors import DonorBook
-from recallwatch.core.batch import RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
 from recallwatch.core.schema import create_indexes, drop_indexes_while_empty
 from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
@@ -45,6 +49,23 @@ def upsert_statement(item_class, fields):
     )
 
 
+def column_rows(batch, slice_rows=5000):
+    """The rows of a ColumnBatch as lists of tuples (its fields, then its fetch_id), `slice_rows`
+    at a time (memory stays flat however many rows wait). Made without the cyclic garbage
+    collector: it would scan the heap again and again while a million new tuples are made (a third
+    of the time), and tuples of text and numbers make no cycle."""
+    for part in batch.data.to_batches(max_chunksize=slice_rows):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            columns = [column.to_pylist() for column in part.columns]
+            rows = list(zip(*columns, repeat(batch.fetch_id, part.num_rows), strict=True))
+        finally:
+            if enabled:
+                gc.enable()
+        yield rows
+
+
 class StorePipeline:
     def __init__(self, crawler):
         self.run = Run.of(crawler)
@@ -52,7 +73,11 @@ class StorePipeline:
         self.donors = DonorBook.of(self.run)
         self.batch_size = crawler.settings.getint("STORE_BATCH_SIZE")
         self.flush_seconds = crawler.settings.getfloat("STORE_FLUSH_SECONDS", 5.0)
-        self.pending = []  # [item class, fields, rows (values + fetch_id)], in the order they came
+        # Spider-made ColumnBatches wait until they hold this many rows: one transaction each
+        self.bulk_rows = crawler.settings.getint("STORE_BULK_ROWS", 20_000)
+        self.pending_bulk_rows = 0
+        # [item class, fields, rows (values + fetch_id) or a ColumnBatch], in the order they came
+        self.pending = []
         self.pending_per_table = Counter()
         self.completed_fetches = []  # DocumentDone markers of the pending rows' documents
         self.oldest = None  # time.monotonic() when the oldest pending row or marker came
@@ -77,32 +102,40 @@ class StorePipeline:
             return batch  # nothing more can be written; the crawl is stopping
         if isinstance(batch, DocumentDone):
             self.completed_fetches.append(batch)
-        elif isinstance(batch, RecordBatch):
+        elif isinstance(batch, RecordBatch | ColumnBatch):
             self.add(batch)
         else:
             return batch
         if self.oldest is None:
             self.oldest = time.monotonic()
-        if isinstance(batch, RecordBatch) and (
-            not batch.from_item or self.pending_per_table[batch.table] >= self.batch_size
-        ):
+        if isinstance(batch, ColumnBatch):
+            due = self.pending_bulk_rows >= self.bulk_rows
+        else:
+            due = isinstance(batch, RecordBatch) and (
+                not batch.from_item or self.pending_per_table[batch.table] >= self.batch_size
+            )
+        if due:
             self.flush()
         else:
             self.flush_if_due()
         return batch
 
     def add(self, batch):
-        fetch_id = (batch.fetch_id,)
-        rows = [row + fetch_id for row in batch.rows]
-        last = self.pending[-1] if self.pending else None
-        if last and last[0] is batch.item_class and last[1] == batch.fields:
-            last[2].extend(rows)
+        if isinstance(batch, ColumnBatch):  # its rows are made as it is written
+            self.pending.append([batch.item_class, batch.fields, batch])
+            self.pending_bulk_rows += len(batch)
         else:
-            self.pending.append([batch.item_class, batch.fields, rows])
-        self.pending_per_table[batch.table] += len(rows)
+            fetch_id = (batch.fetch_id,)
+            rows = [row + fetch_id for row in batch.rows]
+            last = self.pending[-1] if self.pending else None
+            if last and last[0] is batch.item_class and last[1] == batch.fields and isinstance(last[2], list):
+                last[2].extend(rows)
+            else:
+                self.pending.append([batch.item_class, batch.fields, rows])
+        self.pending_per_table[batch.table] += len(batch)
         if not batch.from_item:
             self.bulk_tables.add(batch.table)
-        self.run.items_stored += len(rows)
+        self.run.items_stored += len(batch)
 
     def flush_if_due(self):
         """Write what is waiting when the oldest of it has waited STORE_FLUSH_SECONDS."""
@@ -127,6 +160,7 @@ class StorePipeline:
         except sqlite3.DatabaseError as error:
             self.run.database_failed(error)  # nothing more is written in this run
         self.pending.clear()
+        self.pending_bulk_rows = 0
         self.pending_per_table.clear()
         self.bulk_tables.clear()
         self.completed_fetches.clear()
@@ -144,7 +178,11 @@ class StorePipeline:
                 key = (item_class, fields)
                 if key not in self.statements:
                     self.statements[key] = upsert_statement(item_class, fields)
-                db.conn.executemany(self.statements[key], rows)
+                if isinstance(rows, ColumnBatch):
+                    for part in column_rows(rows):
+                        db.conn.executemany(self.statements[key], part)
+                else:
+                    db.conn.executemany(self.statements[key], rows)
             self.donors.write()
             # In the same transaction as their items: a fetch is complete only if its items are stored.
             db.conn.executemany(

@@ -10,7 +10,7 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 
-from recallwatch.core.batch import RecordBatch, as_batch
+from recallwatch.core.batch import ColumnBatch, RecordBatch, arrow, as_batch
 from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
 
@@ -91,6 +91,37 @@ def column_is_valid(meta, column, kinds):
     return True
 
 
+def arrow_kinds(column):
+    """The set of Python types of a pyarrow column's values (None: a type without a rule here)."""
+    pa, _ = arrow()
+    if pa.types.is_string(column.type):
+        kind = str
+    elif pa.types.is_floating(column.type):
+        kind = float
+    elif pa.types.is_integer(column.type):
+        kind = int
+    else:
+        return None
+    kinds = {kind} if column.null_count < len(column) else set()
+    return kinds | {type(None)} if column.null_count else kinds
+
+
+def column_batch_is_valid(batch):
+    """True when every row of a ColumnBatch certainly passes (`column_is_valid` of each column,
+    enum and kind rules over its distinct values); False: look at each row."""
+    _, pc = arrow()
+    fields = batch.item_class.fields
+    if any(meta.get("required") and name not in batch.fields for name, meta in fields.items()):
+        return False
+    for name in batch.fields:
+        column, meta = batch.column(name), fields[name]
+        kinds = arrow_kinds(column)
+        distinct = pc.unique(column).to_pylist() if meta.get("enum") or meta.get("kind") else ()
+        if kinds is None or not column_is_valid(meta, distinct, kinds):
+            return False
+    return True
+
+
 class ValidatePipeline:
     def __init__(self, crawler):
         self.run = Run.of(crawler)
@@ -103,6 +134,10 @@ class ValidatePipeline:
         batch = as_batch(item)
         if isinstance(batch, DocumentDone):
             return batch
+        if isinstance(batch, ColumnBatch):
+            if len(batch) and column_batch_is_valid(batch):
+                return batch
+            return self.validate_batch(batch.as_record_batch())
         if not isinstance(batch, RecordBatch):
             reason = f"unknown item type {type(batch).__name__}"
             self.run.reject(reason, item=dict(batch) if isinstance(batch, dict) else repr(batch))

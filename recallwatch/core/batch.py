@@ -92,3 +92,54 @@ def as_batch(item):
     """What a pipeline stage works on: a RecordItem becomes a RecordBatch of one; a batch, and
     anything else (a DocumentDone marker), is returned as it is."""
     return RecordBatch.of(item) if isinstance(item, RecordItem) else item
+
+
+def arrow():
+    """(pyarrow, pyarrow.compute), imported by the stages that meet a ColumnBatch: only a bulk
+    spider's column reader makes one, so other crawls never load pyarrow (about 50 MB)."""
+    import pyarrow
+    import pyarrow.compute
+
+    return pyarrow, pyarrow.compute
+
+
+@dataclass
+class ColumnBatch:
+    """Many rows of one item type held column by column in a pyarrow Table (`data`, one column per
+    field): what a column reader of a bulk export sends (recallwatch/parsers/calaccess_columns.py).
+    Every pipeline stage applies the same rules to it as to a RecordBatch, with column operations;
+    the store writes its rows as tuples made from whole columns."""
+
+    item_class: type
+    data: object  # a pyarrow Table
+    fetch_id: str | None = None
+    from_item = False
+
+    @property
+    def table(self):
+        return self.item_class.table
+
+    @property
+    def fields(self):
+        return tuple(self.data.column_names)
+
+    def __len__(self):
+        return self.data.num_rows
+
+    def column(self, name):
+        return self.data.column(name)
+
+    def set_column(self, name, values):
+        """Add a field (or replace its values): a pyarrow array with one value per row."""
+        if name in self.data.column_names:
+            self.data = self.data.set_column(self.data.column_names.index(name), name, values)
+        else:
+            self.data = self.data.append_column(name, values)
+
+    def rows(self):
+        """The rows as tuples in the order of `fields` (an iterator)."""
+        return zip(*(column.to_pylist() for column in self.data.columns), strict=True)
+
+    def as_record_batch(self):
+        """The same rows as a RecordBatch (for a row that needs the per-row rules)."""
+        return RecordBatch(self.item_class, self.fields, list(self.rows()), fetch_id=self.fetch_id)

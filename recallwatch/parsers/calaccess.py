@@ -24,7 +24,9 @@ passes `Watchlist.link`). An independent expenditure of a Form 496 takes its tar
 cover's. Money-out rows name no filer: the totals rules fill in the giver (or spender) from the
 filing at the end of the run, as they do for receipts.
 
-Everything is streamed, row by row: RCPT_CD alone has about ten million rows. The format's quirks:
+Everything is streamed, row by row: RCPT_CD alone has about ten million rows. The receipts tables
+can be read column by column instead (calaccess_columns.py, through `table_readers`), with the same
+rules and the same rows and rejects. The format's quirks:
 records end with CRLF (a bare LF can sit inside a value), no quoting, NUL and \\x1a bytes, bytes
 that are not UTF-8 (read as Windows-1252), lowercase codes, "2/3/2000 12:00:00 AM" dates, and rows
 with the wrong number of fields, rejected with the reason and the raw row while the rest is stored.
@@ -127,6 +129,20 @@ IE_FIELDS = (
     "id", "filing_id", "committee_id", "source", "tran_id", "form", "campaign_id", "position", "side", "linked_by",
     "target_name", "amount", "date", "description", "payee", "memo",
 )  # fmt: skip
+# The columns of the receipts tables (contribution_builder's arguments; calaccess_columns.py reads
+# the same ones)
+RECEIPT_LAYOUTS = {
+    "RCPT_CD": {
+        "table": "RCPT", "names": ("CTRIB_NAML", "CTRIB_NAMF", "CTRIB_NAMT", "CTRIB_NAMS"),
+        "place": ("CTRIB_CITY", "CTRIB_ST", "CTRIB_ZIP4"), "work": ("CTRIB_EMP", "CTRIB_OCC"),
+        "dates": "RCPT_DATE", "amounts": ("AMOUNT", "CUM_YTD"),
+    },
+    "S497_CD": {
+        "table": "S497", "names": ("ENTY_NAML", "ENTY_NAMF", "ENTY_NAMT", "ENTY_NAMS"),
+        "place": ("ENTY_CITY", "ENTY_ST", "ENTY_ZIP4"), "work": ("CTRIB_EMP", "CTRIB_OCC"),
+        "dates": "CTRIB_DATE", "amounts": ("AMOUNT", None), "part_one_only": True,
+    },
+}  # fmt: skip
 
 
 class RowProblem(ValueError):
@@ -211,12 +227,20 @@ def table_rows(table, stream):
     width = len(header)
     yield header
     for number, text in lines:
-        values = text.split("\t")
-        if len(values) == width:
+        values = split_record(table, number, text, width)
+        if values is not None:
             yield number, values
-        elif text.strip():
-            reason = f"{table} line {number}: {len(values)} fields, the header has {width}"
-            yield number, rejected(table, reason, text)
+
+
+def split_record(table, number, text, width):
+    """The values of a data row; a Rejected for a row whose field count is not the header's, None
+    for a blank one."""
+    values = text.split("\t")
+    if len(values) == width:
+        return values
+    if text.strip():
+        return rejected(table, f"{table} line {number}: {len(values)} fields, the header has {width}", text)
+    return None
 
 
 def rejected(table, reason, raw):
@@ -298,6 +322,9 @@ class ExportReader:
         self.ie_covers = {}  # FILING_ID of a 496 / 465 -> (amendment, filer id, campaign fields, date)
         self._links = {}
         self.giver_filings = set()  # FILING_IDs a scheduled run keeps for their contributions made
+        # table -> read(table, stream, batch_rows) for the tables read another way (the column
+        # readers of calaccess_columns.py); the others are read by `read`, row by row
+        self.table_readers = {}
 
     # -- committees
     def note_committee(self, filer_id, on_date, name, committee_type):
@@ -721,18 +748,10 @@ class ExportReader:
         if table == "SMRY_CD":
             return FilingSummary, SUMMARY_FIELDS, self.summary_builder(header)
         if table == "RCPT_CD":
-            build = self.contribution_builder(
-                header, "RCPT", ("CTRIB_NAML", "CTRIB_NAMF", "CTRIB_NAMT", "CTRIB_NAMS"),
-                ("CTRIB_CITY", "CTRIB_ST", "CTRIB_ZIP4"), ("CTRIB_EMP", "CTRIB_OCC"), "RCPT_DATE",
-                ("AMOUNT", "CUM_YTD"),
-            )  # fmt: skip
-            return Contribution, CONTRIBUTION_FIELDS, build
-        entity = ("ENTY_NAML", "ENTY_NAMF", "ENTY_NAMT", "ENTY_NAMS")
+            return Contribution, CONTRIBUTION_FIELDS, self.contribution_builder(header, **RECEIPT_LAYOUTS[table])
+        entity = RECEIPT_LAYOUTS["S497_CD"]["names"]
         if table == "S497_CD":
-            received = self.contribution_builder(
-                header, "S497", entity, ("ENTY_CITY", "ENTY_ST", "ENTY_ZIP4"), ("CTRIB_EMP", "CTRIB_OCC"),
-                "CTRIB_DATE", ("AMOUNT", None), part_one_only=True,
-            )  # fmt: skip
+            received = self.contribution_builder(header, **RECEIPT_LAYOUTS[table])
             made = (ContributionMade, CONTRIBUTION_MADE_FIELDS, self.contribution_made_builder(header, "S497", entity))
             routes = {form: (Contribution, CONTRIBUTION_FIELDS, received) for form in ("F497P1", "F497", "S497")}
             return self.split_builder(header, {**routes, LATE_CONTRIBUTIONS_MADE: made})
@@ -765,21 +784,12 @@ class ExportReader:
         kinds = item_class if split else {item_class: fields}
         pending = {kind: [] for kind in kinds}
         batch = pending[item_class] if not split else None
-        problems = self.problems
         for number, values in rows:
             if isinstance(values, Rejected):
                 yield values
                 continue
-            try:
-                row = build(values)
-            except ValueError as problem:  # RowProblem, BadValue
-                problems.clear()
-                yield rejected(table, f"{table} line {number}: {problem}", "\t".join(values))
-                continue
-            if problems:
-                for reason in problems:
-                    yield rejected(table, f"{table} line {number}: {reason}", "\t".join(values))
-                problems.clear()
+            row, row_rejects = self.build_row(table, build, number, values)
+            yield from row_rejects
             if row is None:
                 continue
             if split:
@@ -830,6 +840,20 @@ class ExportReader:
         on_date = read_or_none(date_value, raw_date, "date", [])
         return self.campaign_link(None, name, on_date, named).campaign_id is not None
 
+    def build_row(self, table, build, number, values):
+        """(the row build(values) makes or None, the row's rejects)."""
+        problems = self.problems
+        try:
+            row = build(values)
+        except ValueError as problem:  # RowProblem, BadValue
+            problems.clear()
+            return None, [rejected(table, f"{table} line {number}: {problem}", "\t".join(values))]
+        if not problems:
+            return row, ()
+        found = [rejected(table, f"{table} line {number}: {reason}", "\t".join(values)) for reason in problems]
+        problems.clear()
+        return row, found
+
     def read_export(self, present, open_table, batch_rows=5000):
         """Every table of an export that is `present` (names), in the order of TABLES:
         RecordBatches and Rejecteds. open_table(name) is a context manager of the table's binary
@@ -841,5 +865,5 @@ class ExportReader:
                 yield from self.committee_batches()
             if table in present:
                 with open_table(table) as stream:
-                    yield from self.read(table, stream, batch_rows)
+                    yield from self.table_readers.get(table, self.read)(table, stream, batch_rows)
         yield from self.committee_batches()

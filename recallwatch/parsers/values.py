@@ -45,6 +45,10 @@ ZONED_MOMENT = re.compile(
 PLAIN_AMOUNT = re.compile(r"^(?:\d+\.?\d*|\.\d+)$")
 THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 CURRENCY = "$\u00a0 "  # dollar sign, and spaces between it and the figure ("$ 1,000.00")
+# The amounts a column reader (value_columns.money_column) reads by itself: plain ASCII figures
+# with at most two decimals, which `money` reads as float(text) and nothing more (rounding such a
+# float to cents gives it back). Every other spelling is read by `money`, row by row.
+PLAIN_CENTS = r"^-?(?:[0-9]+(?:\.[0-9]{0,2})?|\.[0-9]{1,2})$"
 
 
 class BadValue(ValueError):

@@ -44,6 +44,7 @@ STATS_KEPT = (
     "recallwatch/not_modified",
     "recallwatch/skipped_stored_leaves",
     "recallwatch/end_of_run",
+    "recallwatch/progress",
     "finish_reason",
 )
 
