@@ -1,9 +1,10 @@
-"""What the bulk-export spiders share (filings_calaccess, filings_illinois): the tables of an
-export found in a zip, a folder of extracted files or one file, each opened as a binary stream;
+"""What the bulk-export spiders share (filings_calaccess, filings_illinois, filings_pennsylvania):
+their base class (settings for exports of gigabytes, batches of `batch_rows` rows), the tables of
+an export found in a zip, a folder of extracted files or one file, each opened as a binary stream;
 and a local (file://) export read from disk, never into memory.
 
-A spider using them has `table_of(path)`: the name of the table a file path holds, or None for a
-file it does not read.
+A spider has `table_of(path)`: the name of the table a file path holds, or None for a file it
+does not read.
 """
 
 import hashlib
@@ -17,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy.http import Response
 
+from crawlers.filings_base import FilingsSpider
 from recallwatch.parsers.archives import ArchiveLimits, open_zip
 
 LOCAL_EXPORT = "local_export_path"
@@ -134,3 +136,28 @@ def export_files(response, table_of, settings):
     if local:
         return ExportFiles(table_of, location=local, limits=limits)
     return ExportFiles(table_of, body=response.body, url=response.url, limits=limits)
+
+
+class BulkExportSpider(FilingsSpider):
+    custom_settings = {
+        # A batch holds thousands of rows: one at a time through the pipelines keeps memory flat
+        # (Scrapy would otherwise take up to 100 batches from the callback before storing one)
+        "CONCURRENT_ITEMS": 1,
+        # The exports are up to gigabytes, and slow to serve
+        "DOWNLOAD_MAXSIZE": 4 * 1024**3,
+        "DOWNLOAD_WARNSIZE": 2 * 1024**3,
+        "DOWNLOAD_TIMEOUT": 3600,
+    }
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        use_local_exports(settings)
+
+    def __init__(self, *args, batch_rows=5000, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch_rows = int(batch_rows)
+
+    @staticmethod
+    def table_of(path):
+        raise NotImplementedError

@@ -15,8 +15,7 @@ import re
 
 import scrapy
 
-from crawlers.bulk_export import export_files, use_local_exports
-from crawlers.filings_base import FilingsSpider
+from crawlers.bulk_export import BulkExportSpider, export_files
 from recallwatch.parsers.calaccess import SOURCE, TABLES, ExportReader
 from recallwatch.runtime.progress import BulkProgress
 
@@ -35,28 +34,10 @@ def export_table(path):
     return name if name in TABLES else None
 
 
-class FilingsCalaccessSpider(FilingsSpider):
+class FilingsCalaccessSpider(BulkExportSpider):
     name = "filings_calaccess"
     source = SOURCE
     allowed_domains = ["campaignfinance.cdn.sos.ca.gov", "sos.ca.gov"]
-    custom_settings = {
-        # A batch holds thousands of rows: one at a time through the pipelines keeps memory flat
-        # (Scrapy would otherwise take up to 100 batches from the callback before storing one)
-        "CONCURRENT_ITEMS": 1,
-        # The real export is about 1 GB, and slow to serve
-        "DOWNLOAD_MAXSIZE": 4 * 1024**3,
-        "DOWNLOAD_WARNSIZE": 2 * 1024**3,
-        "DOWNLOAD_TIMEOUT": 3600,
-    }
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        use_local_exports(settings)
-
-    def __init__(self, *args, batch_rows=5000, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.batch_rows = int(batch_rows)
 
     def configured_requests(self):
         for export in self.watchlist.calaccess_exports:

@@ -21,35 +21,20 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from crawlers.bulk_export import export_files, use_local_exports
-from crawlers.filings_base import FilingsSpider
+from crawlers.bulk_export import BulkExportSpider, export_files
 from recallwatch.parsers.illinois import FILES, MONEY_FILES, SOURCE, IsbeReader, file_table
 from recallwatch.runtime.incremental import RECHECK_LINKS
 
 BASE_URL = "https://elections.il.gov/campaigndisclosuredatafiles/"
 
 
-class FilingsIllinoisSpider(FilingsSpider):
+class FilingsIllinoisSpider(BulkExportSpider):
     name = "filings_illinois"
     source = SOURCE
     allowed_domains = ["elections.il.gov"]
-    custom_settings = {
-        # A batch holds thousands of rows: one at a time through the pipelines keeps memory flat
-        "CONCURRENT_ITEMS": 1,
-        # Receipts.txt is close to a gigabyte, and slow to serve
-        "DOWNLOAD_MAXSIZE": 4 * 1024**3,
-        "DOWNLOAD_WARNSIZE": 2 * 1024**3,
-        "DOWNLOAD_TIMEOUT": 3600,
-    }
 
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        use_local_exports(settings)
-
-    def __init__(self, *args, batch_rows=5000, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.batch_rows = int(batch_rows)
         self.waiting = []  # the files of a scheduled run still to ask for, in order
         self.reader = None
         self.metadata_changed = False  # whether a file read before the money changed since the last run

@@ -13,8 +13,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from crawlers.bulk_export import export_files, use_local_exports
-from crawlers.filings_base import FilingsSpider
+from crawlers.bulk_export import BulkExportSpider, export_files
 from recallwatch.parsers import pa_layout
 from recallwatch.parsers.pennsylvania import READ_ORDER, SOURCE, FilingSetReader
 
@@ -29,26 +28,10 @@ def export_file_kind(path):
     return pa_layout.file_kind(name)
 
 
-class FilingsPennsylvaniaSpider(FilingsSpider):
+class FilingsPennsylvaniaSpider(BulkExportSpider):
     name = "filings_pennsylvania"
     source = SOURCE
     allowed_domains = ["www.pa.gov", "pa.gov", "www.dos.pa.gov"]
-    custom_settings = {
-        "CONCURRENT_ITEMS": 1,  # batches of thousands of rows: one at a time keeps memory flat
-        # A year's zip is about 100 MB (the contrib file alone is over a million rows)
-        "DOWNLOAD_MAXSIZE": 2 * 1024**3,
-        "DOWNLOAD_WARNSIZE": 512 * 1024**2,
-        "DOWNLOAD_TIMEOUT": 1800,
-    }
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        use_local_exports(settings)
-
-    def __init__(self, *args, batch_rows=5000, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.batch_rows = int(batch_rows)
 
     @property
     def config(self):
