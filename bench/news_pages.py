@@ -69,15 +69,17 @@ def teaser_rail(title, count, start):
             f'</span><h3 class="promo-title">{headline}</h3></a><p class="promo-description">{headline}, and '
             f'what it means for readers in the region.</p><time class="promo-date">2 hours ago</time></li>'
         )
-    return f'<section class="rail" aria-label="{title}"><h2 class="rail-title">{title}</h2><ul>{"".join(items)}</ul></section>'
+    heading = f'<h2 class="rail-title">{title}</h2>'
+    return f'<section class="rail" aria-label="{title}">{heading}<ul>{"".join(items)}</ul></section>'
 
 
 def inline_state(url):
     """The page's client state as a script (Next.js' __NEXT_DATA__, Arc's Fusion.globalContent…)."""
     state = {
         "page": url,
-        "config": {"ads": [{"slot": f"ad-{n}", "sizes": [[300, 250], [728, 90]], "targeting": {"pos": n}}
-                           for n in range(40)]},  # fmt: skip
+        "config": {
+            "ads": [{"slot": f"ad-{n}", "sizes": [[300, 250], [728, 90]], "targeting": {"pos": n}} for n in range(40)]
+        },  # fmt: skip
         "navigation": [{"name": s, "url": f"/{s.lower()}", "children": TOPICS} for s in SECTIONS],
         "promos": [{"headline": t, "url": f"/story/{n}", "image": f"/img/{n}.jpg"} for n, t in enumerate(TEASERS * 8)],
     }

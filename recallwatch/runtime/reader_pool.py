@@ -20,15 +20,13 @@ and the state (the run's MentionFinder) is handed over at fork, not pickled per 
 import asyncio
 import multiprocessing
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections import deque
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-CRASH_REASON = (
-    "the page reader's worker process died reading this page ({error}); read again alone, it died again"
-)
+CRASH_REASON = "the page reader's worker process died reading this page ({error}); read again alone, it died again"
 PLACES_PER_WORKER = 4
 
 _state = None  # in a worker: the state handed over at its start
