@@ -107,7 +107,8 @@ def main():
             runs["workers"].append(seconds)
             seconds, databases["in-process"] = crawl(url_list, tmp / "in-process", 0)
             runs["in-process"].append(seconds)
-            print(f"round {round_number + 1}: " + ", ".join(f"{name} {times[-1]:.2f} s" for name, times in runs.items()))
+            timings = ", ".join(f"{name} {times[-1]:.2f} s" for name, times in runs.items())
+            print(f"round {round_number + 1}: {timings}")
         truths = truth_by_address(pages)
         quality = {name: stored_f1(database, truths) for name, database in databases.items()}
 
