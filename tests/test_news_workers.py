@@ -6,12 +6,14 @@ import asyncio
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
 
 from recallwatch.runtime.reader_pool import Crashed, ReaderPool
-from tests.crawl import FIXTURES, crawl, file_url, scrapy
+from tests.crawl import FIXTURES, REPO, crawl, file_url, scrapy
 
 NEWS = FIXTURES / "news"
 COPIES = 3
@@ -202,3 +204,42 @@ def test_a_page_that_kills_its_worker_is_crashed_and_the_others_are_read():
     assert isinstance(results[2], Crashed)
     assert [r[1] for i, r in enumerate(results) if i != 2] == [0, 1, 3, 4]
     assert stats["p/crashed_pages"] == 1
+
+
+POOL_THEN_WAIT = """
+import asyncio, sys, time
+from recallwatch.runtime.reader_pool import ReaderPool
+from tests.test_news_workers import slow_echo
+pool = ReaderPool(2, state=None)
+async def main():
+    async with pool.reading(slow_echo, 0, 0) as result:
+        print(result[2], flush=True)  # a worker's pid
+    time.sleep(600)
+asyncio.run(main())
+"""
+
+
+def alive(pid):
+    """Running (a zombie waiting to be reaped is dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_no_worker_outlives_a_crawl_killed_with_sigkill():
+    """It would go on holding the files it inherited: the crawl lock kept the next crawl out."""
+    crawl_process = subprocess.Popen(
+        [sys.executable, "-c", POOL_THEN_WAIT], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        worker = int(crawl_process.stdout.readline())
+        assert alive(worker)
+    finally:
+        crawl_process.kill()
+        crawl_process.wait()
+    deadline = time.monotonic() + 30  # a bound on the wait, not a timing assertion
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(worker)

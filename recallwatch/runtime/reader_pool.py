@@ -18,8 +18,10 @@ and the state (the run's MentionFinder) is handed over at fork, not pickled per 
 """
 
 import asyncio
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,12 +30,25 @@ from dataclasses import dataclass
 
 CRASH_REASON = "the page reader's worker process died reading this page ({error}); read again alone, it died again"
 PLACES_PER_WORKER = 4
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _state = None  # in a worker: the state handed over at its start
 
 
-def _start_worker(state):
+def _die_with(parent_pid):
+    """A worker must not outlive its crawl: a crawl killed with SIGKILL cannot shut its pool down,
+    and the workers would go on holding the files they inherited (the crawl lock among them)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent_pid:  # the crawl died before the line above
+        os._exit(1)
+
+
+def _start_worker(state, parent_pid):
     global _state
+    _die_with(parent_pid)
     _state = state
 
 
@@ -171,7 +186,10 @@ class ReaderPool:
 
     def _new_executor(self, workers):
         return ProcessPoolExecutor(
-            max_workers=workers, mp_context=self._context, initializer=_start_worker, initargs=(self.state,)
+            max_workers=workers,
+            mp_context=self._context,
+            initializer=_start_worker,
+            initargs=(self.state, os.getpid()),
         )
 
     def _pool(self):
