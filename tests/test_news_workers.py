@@ -243,3 +243,21 @@ def test_no_worker_outlives_a_crawl_killed_with_sigkill():
     while alive(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(worker)
+
+
+def test_a_worker_ends_on_sigterm_and_ignores_the_crawls_ctrl_c():
+    """Workers are forked from the crawl: they must not keep Scrapy's signal handlers."""
+    pool = ReaderPool(1, state=None)
+
+    async def handlers():
+        async with pool.reading(signal_handlers, 0, 0) as result:
+            return result
+
+    try:
+        assert asyncio.run(handlers()) == (signal.SIG_IGN, signal.SIG_DFL)
+    finally:
+        pool.close()
+
+
+def signal_handlers(state, value, delay):
+    return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)

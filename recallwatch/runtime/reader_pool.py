@@ -49,6 +49,10 @@ def _die_with(parent_pid):
 def _start_worker(state, parent_pid):
     global _state
     _die_with(parent_pid)
+    # The crawl's signal handlers (Scrapy's graceful shutdown) are no worker's: Ctrl-C reaches the
+    # whole process group and the crawl shuts the pool down; SIGTERM ends a worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _state = state
 
 
