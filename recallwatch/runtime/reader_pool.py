@@ -167,7 +167,7 @@ class ReaderPool:
                 self._inc_stat("crashed_pages")
                 return Crashed(CRASH_REASON.format(error=first_error))
             finally:
-                executor.shutdown(wait=False, cancel_futures=True)
+                executor.shutdown(wait=False)
 
     # --- turns: results are handed back in the order pages got their place ---
 
@@ -204,7 +204,8 @@ class ReaderPool:
     def _replace(self, broken):
         if self._executor is broken:
             self._inc_stat("worker_deaths")
-            broken.shutdown(wait=False, cancel_futures=True)
+            # not cancel_futures: every page in it is answered BrokenProcessPool and read again alone
+            broken.shutdown(wait=False)
             self._executor = None
 
     def close(self):
