@@ -1,6 +1,6 @@
 """A whole news crawl against trafilatura alone on the same pages, run by hand (not in the tests):
 
-    .venv/bin/python bench/bench_news_crawl.py [--copies 10] [--rounds 3]
+    .venv/bin/python bench/bench_news_crawl.py [--copies 11] [--rounds 3]
 
 Pages: `--copies` x the snapshot's 16 article pages with a known text, dressed as real-size pages
 (bench/news_pages.py: ~110 kB each, the publisher's chrome around the snapshot's markup), local
@@ -10,13 +10,16 @@ Timed: the WHOLE `scrapy crawl news -a url_list=...` command (start-up, crawl, e
 delay off, with the extraction workers (NEWS_EXTRACT_WORKERS unset: one per core) and without
 (NEWS_EXTRACT_WORKERS=0), against trafilatura.extract alone over the same files in this process
 (reading them included), in the same run, alternated; the best of `--rounds` each.
-Target: the crawl with its workers <= 1.0x trafilatura alone.
+Target: the crawl with its workers <= 1.0x trafilatura alone. The CPU seconds of each (the crawl's
+with its workers') are printed too: on a machine shared with other work, the wall times move with
+the load, the CPU seconds much less.
 
 Quality: word 3-shingle F1 (bench/bench_extraction.py) of every stored text (articles and their
 earlier versions) against the known text, with the workers and without: it must be the same.
 """
 
 import argparse
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -38,15 +41,22 @@ from recallwatch.parsers.news_extract import extract_article  # noqa: E402
 TARGET = 1.0
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def trafilatura_alone(paths):
-    started = time.perf_counter()
+    """(wall seconds, CPU seconds)"""
+    started, cpu = time.perf_counter(), time.process_time()
     for path in paths:
         trafilatura.extract(path.read_text(encoding="utf-8"), include_comments=False, include_tables=False)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def crawl(url_list, folder, workers):
-    """Seconds of the whole `scrapy crawl news` command, and its database."""
+    """(wall seconds, CPU seconds: the crawl's and its workers') of the whole `scrapy crawl news`
+    command, and its database."""
     database = folder / "recalls.db"
     database.unlink(missing_ok=True)
     settings = {
@@ -61,12 +71,12 @@ def crawl(url_list, folder, workers):
     argv = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url_list={url_list}"]
     for name, value in settings.items():
         argv += ["-s", f"{name}={value}"]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         sys.exit(f"the crawl failed:\n{process.stderr[-3000:]}")
-    return seconds, database
+    return (seconds, children_cpu() - cpu), database
 
 
 def truth_by_address(pages):
@@ -86,7 +96,7 @@ def stored_f1(database, truths):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--copies", type=int, default=11)
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_news_crawl_") as tmp:
@@ -103,17 +113,19 @@ def main():
             (tmp / folder).mkdir()
         for round_number in range(options.rounds):
             runs["alone"].append(trafilatura_alone(paths))
-            seconds, databases["workers"] = crawl(url_list, tmp / "workers", None)
-            runs["workers"].append(seconds)
-            seconds, databases["in-process"] = crawl(url_list, tmp / "in-process", 0)
-            runs["in-process"].append(seconds)
-            timings = ", ".join(f"{name} {times[-1]:.2f} s" for name, times in runs.items())
+            timing, databases["workers"] = crawl(url_list, tmp / "workers", None)
+            runs["workers"].append(timing)
+            timing, databases["in-process"] = crawl(url_list, tmp / "in-process", 0)
+            runs["in-process"].append(timing)
+            timings = ", ".join(f"{name} {wall[-1][0]:.2f} s ({wall[-1][1]:.2f} s CPU)" for name, wall in runs.items())
             print(f"round {round_number + 1}: {timings}")
         truths = truth_by_address(pages)
         quality = {name: stored_f1(database, truths) for name, database in databases.items()}
 
-    alone, workers, in_process = (min(runs[name]) for name in ("alone", "workers", "in-process"))
-    print(f"\ntrafilatura alone:                    {alone:6.2f} s")
+    alone, workers, in_process = (min(wall for wall, _ in runs[name]) for name in ("alone", "workers", "in-process"))
+    cpu = {name: min(seconds for _, seconds in timings) for name, timings in runs.items()}
+    print("\nCPU seconds (best round): " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in cpu.items()))
+    print(f"trafilatura alone:                    {alone:6.2f} s")
     print(f"scrapy crawl news, workers (default): {workers:6.2f} s  {workers / alone:.2f}x (target <= {TARGET}x)")
     print(f"scrapy crawl news, in-process (0):    {in_process:6.2f} s  {in_process / alone:.2f}x")
     for name, (score, rows) in quality.items():
@@ -126,6 +138,8 @@ def main():
                    workers / alone, f"crawl / trafilatura alone <= {TARGET}", workers / alone <= TARGET, "s"),
             figure(f"news crawl in-process (NEWS_EXTRACT_WORKERS=0), {len(pages)} pages (s)", in_process, alone,
                    in_process / alone, None, None, "s"),
+            figure("news crawl CPU seconds, crawl + its workers (baseline: trafilatura alone's)", cpu["workers"],
+                   cpu["alone"], cpu["workers"] / cpu["alone"], None, None, "s"),
             figure("news crawl F1 with workers (baseline: in-process)", quality["workers"][0],
                    quality["in-process"][0], quality["workers"][0] / quality["in-process"][0], "the same F1", same),
         ]
