@@ -63,6 +63,7 @@ class NewsSpider(RecallSpider):
         self._stories = None
         self._mentions = None
         self._reader = None
+        self._outlets = None
 
     # --- what to read ---
 
@@ -140,11 +141,12 @@ class NewsSpider(RecallSpider):
 
     def outlet_of(self, url):
         """(curated outlet name, time zone) of the site an address belongs to, from the watchlist."""
-        site = site_of(url)
-        for source in self.watchlist.feeds:
-            if source.get("url") and source.get("outlet") and site_of(source["url"]) == site:
-                return source["outlet"], source.get("timezone")
-        return None, None
+        if self._outlets is None:  # site -> the first feed of that site that names its outlet
+            self._outlets = {}
+            for source in self.watchlist.feeds:
+                if source.get("url") and source.get("outlet"):
+                    self._outlets.setdefault(site_of(source["url"]), (source["outlet"], source.get("timezone")))
+        return self._outlets.get(site_of(url), (None, None))
 
     # --- listings ---
 
