@@ -132,6 +132,7 @@ class NewsSpider(RecallSpider):
                 max_in_flight=settings.getint("NEWS_EXTRACT_MAX_IN_FLIGHT"),
                 stats=self.crawler.stats,
                 stats_prefix="news/extract",
+                timeout=settings.getfloat("NEWS_EXTRACT_TIMEOUT"),
             )
         return self._reader
 

@@ -269,3 +269,24 @@ def test_a_worker_ends_on_sigterm_and_ignores_the_crawls_ctrl_c():
 
 def signal_handlers(state, value, delay):
     return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+
+def test_a_page_that_takes_too_long_is_crashed_and_the_others_are_read():
+    stats = Stats()
+    # a generous limit, so that a loaded machine does not make the quick pages late
+    pool = ReaderPool(2, state=None, max_in_flight=4, stats=stats, stats_prefix="p", timeout=5)
+
+    async def read(value):
+        async with pool.reading(slow_echo, value, 600 if value == 1 else 0.01) as result:
+            return result
+
+    async def main():
+        return await asyncio.gather(*(read(value) for value in range(4)))
+
+    try:
+        results = asyncio.run(main())
+    finally:
+        pool.close()
+    assert results[1] == Crashed("the page reader took longer than 5 s on this page (NEWS_EXTRACT_TIMEOUT), twice")
+    assert [r[1] for i, r in enumerate(results) if i != 1] == [0, 2, 3]
+    assert stats["p/timeouts"] == 1

@@ -11,7 +11,8 @@ spider's page reader: trafilatura, metadata, relevance), so that a crawl uses ev
   same as in one process.
 - A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool: the pool is
   replaced and each page that was in it is read again alone in a process of its own; a page that
-  kills that one too gets a `Crashed` result with the reason, and the crawl goes on.
+  kills that one too gets a `Crashed` result with the reason, and the crawl goes on. A page that
+  takes longer than `timeout` is treated the same way (its worker is killed).
 
 Worker processes are forked from the crawl (Linux): they start with the readers already imported,
 and the state (the run's MentionFinder) is handed over at fork, not pickled per page.
@@ -29,6 +30,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 CRASH_REASON = "the page reader's worker process died reading this page ({error}); read again alone, it died again"
+TIMEOUT_REASON = "the page reader took longer than {seconds:g} s on this page (NEWS_EXTRACT_TIMEOUT), twice"
 PLACES_PER_WORKER = 4
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -70,9 +72,11 @@ def default_workers():
 
 
 class ReaderPool:
-    def __init__(self, workers, state, max_in_flight=0, stats=None, stats_prefix="reader"):
-        """state is handed to every call: function(state, *args)."""
+    def __init__(self, workers, state, max_in_flight=0, stats=None, stats_prefix="reader", timeout=0):
+        """state is handed to every call: function(state, *args). timeout: seconds a worker may
+        spend on one page (0: no limit; none in the crawl's own process)."""
         self.workers = max(0, workers)
+        self.timeout = timeout
         self.max_in_flight = max_in_flight or PLACES_PER_WORKER * max(1, self.workers)
         self.state = state
         self.stats = stats
@@ -149,10 +153,17 @@ class ReaderPool:
             return function(self.state, *args)
         executor = self._pool()
         try:
-            return await asyncio.wrap_future(executor.submit(_call, function, args))
+            return await self._within_time(executor, function, args)
         except BrokenProcessPool as error:
             self._replace(executor)
             return await self._read_alone(function, args, error)
+        except TimeoutError:
+            # a worker cannot be told to stop one page: the pool goes, and its other pages are
+            # read again alone as after a crash
+            self._inc_stat("timeouts")
+            self._kill(executor)
+            self._replace(executor)
+            return await self._read_alone(function, args, f"took longer than {self.timeout:g} s")
 
     async def _read_alone(self, function, args, first_error):
         """A page that was in the pool when a worker died, read again in a process of its own:
@@ -162,12 +173,25 @@ class ReaderPool:
         async with self._alone:
             executor = self._new_executor(1)
             try:
-                return await asyncio.wrap_future(executor.submit(_call, function, args))
+                return await self._within_time(executor, function, args)
             except BrokenProcessPool:
                 self._inc_stat("crashed_pages")
                 return Crashed(CRASH_REASON.format(error=first_error))
+            except TimeoutError:
+                self._kill(executor)
+                self._inc_stat("crashed_pages")
+                return Crashed(TIMEOUT_REASON.format(seconds=self.timeout))
             finally:
                 executor.shutdown(wait=False)
+
+    async def _within_time(self, executor, function, args):
+        result = asyncio.wrap_future(executor.submit(_call, function, args))
+        return await asyncio.wait_for(result, self.timeout or None)
+
+    @staticmethod
+    def _kill(executor):
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.kill()
 
     # --- turns: results are handed back in the order pages got their place ---
 
