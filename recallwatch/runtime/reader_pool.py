@@ -144,8 +144,9 @@ class ReaderPool:
             self._place_waiters = deque((t, w) for t, w in self._place_waiters if t != turn)
         while self._place_waiters and self._in_flight < self.max_in_flight:
             waiting_turn, waiter = self._place_waiters.popleft()
-            self._enter(waiting_turn)
-            waiter.set_result(None)
+            if not waiter.done():  # a cancelled one leaves by itself
+                self._enter(waiting_turn)
+                waiter.set_result(None)
         self._finish(turn)
 
     async def _read(self, function, args):
