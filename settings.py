@@ -47,6 +47,15 @@ DOWNLOAD_WARNSIZE = int(env("DOWNLOAD_WARNSIZE", str(16 * 1024 * 1024)))
 EXPORT_MAX_UNCOMPRESSED_BYTES = int(env("EXPORT_MAX_UNCOMPRESSED_BYTES", str(32 * 1024**3)))
 EXPORT_MAX_RATIO = float(env("EXPORT_MAX_RATIO", "200"))
 
+# News pages are read (trafilatura, metadata, relevance) in this many worker processes beside the
+# crawl (empty: one per core; 0: in the crawl's own process), with at most this many pages being
+# read or waiting to be handed back at once (0: four per worker)
+NEWS_EXTRACT_WORKERS = env("NEWS_EXTRACT_WORKERS", "")
+NEWS_EXTRACT_MAX_IN_FLIGHT = int(env("NEWS_EXTRACT_MAX_IN_FLIGHT", "0"))
+# Seconds a worker may spend on one page before it is killed and the page read again alone (0: no
+# limit; pages read in the crawl's own process have none)
+NEWS_EXTRACT_TIMEOUT = float(env("NEWS_EXTRACT_TIMEOUT", "120"))
+
 # Incremental runs: documents stored completely before are not parsed again (0 = re-parse all)
 INCREMENTAL = env("INCREMENTAL", "1") not in ("0", "false", "False", "")
 

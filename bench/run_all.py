@@ -30,6 +30,7 @@ QUICK_ARGS = {
     "bench_pennsylvania_ingest": ["--rows", "200000"],
     "bench_illinois_ingest": ["--rows", "200000"],
     "bench_extraction": ["--rounds", "5"],
+    "bench_news_crawl": ["--rounds", "1"],
     "bench_site": ["--contributions", "500000", "--donors", "100000", "--requests", "20"],
 }
 

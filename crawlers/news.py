@@ -1,7 +1,8 @@
 """News about the recall campaigns: feeds, Google News searches and news sitemaps lead to article
-pages; each page is read (crawlers/news_extract.py), kept when it mentions the watchlist
-(crawlers/news_relevance.py), and stored once per story, earlier texts kept as versions
-(crawlers/news_dedup.py).
+pages; each page is read (recallwatch/parsers/news_reading.py, in NEWS_EXTRACT_WORKERS processes
+beside the crawl: recallwatch/runtime/reader_pool.py), kept when it mentions the watchlist
+(recallwatch/parsers/news_relevance.py), and stored once per story, earlier texts kept as versions
+(recallwatch/parsers/news_dedup.py), decided here in the order the pages came.
 
 Incremental: a listed address already fetched is not fetched again unless its listing's date
 (the feed entry's updated date, the sitemap's lastmod) is later than that fetch.
@@ -19,17 +20,7 @@ from crawlers.base import RecallSpider
 from recallwatch.core.ids import stable_id
 from recallwatch.core.items import Article, ArticleMention, ArticleUrl, ArticleVersion
 from recallwatch.core.timeutil import utc_now_iso
-from recallwatch.parsers.error_pages import error_page_reason
-from recallwatch.parsers.news_dedup import (
-    DUPLICATE,
-    NEW,
-    NEWER,
-    StoryIndex,
-    content_hash,
-    fingerprint,
-    site_of,
-    story_key,
-)
+from recallwatch.parsers.news_dedup import DUPLICATE, NEW, NEWER, StoryIndex, site_of, story_key
 from recallwatch.parsers.news_discovery import (
     clean_url,
     document_kind,
@@ -38,9 +29,10 @@ from recallwatch.parsers.news_discovery import (
     parse_feed,
     parse_sitemap,
 )
-from recallwatch.parsers.news_extract import extract_article
+from recallwatch.parsers.news_reading import read_page
 from recallwatch.parsers.news_relevance import MentionFinder
 from recallwatch.runtime.incremental import RECHECK_LINKS
+from recallwatch.runtime.reader_pool import Crashed, ReaderPool, default_workers
 
 
 def listing_urls(response, listing):
@@ -70,6 +62,8 @@ class NewsSpider(RecallSpider):
         self.url_list = url_list
         self._stories = None
         self._mentions = None
+        self._reader = None
+        self._outlets = None
 
     # --- what to read ---
 
@@ -131,25 +125,49 @@ class NewsSpider(RecallSpider):
             self._mentions = MentionFinder(self.watchlist, committees, donors)
         return self._mentions
 
+    @property
+    def reader(self):
+        """Where pages are read: NEWS_EXTRACT_WORKERS processes beside the reactor (0: this one)."""
+        if self._reader is None:
+            settings = self.crawler.settings
+            workers = settings.get("NEWS_EXTRACT_WORKERS")
+            self._reader = ReaderPool(
+                default_workers() if workers in (None, "") else int(workers),
+                state=self.mentions,
+                max_in_flight=settings.getint("NEWS_EXTRACT_MAX_IN_FLIGHT"),
+                stats=self.crawler.stats,
+                stats_prefix="news/extract",
+                timeout=settings.getfloat("NEWS_EXTRACT_TIMEOUT"),
+            )
+        return self._reader
+
+    def closed(self, reason):
+        if self._reader is not None:
+            self._reader.close()
+
     def outlet_of(self, url):
         """(curated outlet name, time zone) of the site an address belongs to, from the watchlist."""
-        site = site_of(url)
-        for source in self.watchlist.feeds:
-            if source.get("url") and source.get("outlet") and site_of(source["url"]) == site:
-                return source["outlet"], source.get("timezone")
-        return None, None
+        if self._outlets is None:  # site -> the first feed of that site that names its outlet
+            self._outlets = {}
+            for source in self.watchlist.feeds:
+                if source.get("url") and source.get("outlet"):
+                    self._outlets.setdefault(site_of(source["url"]), (source["outlet"], source.get("timezone")))
+        return self._outlets.get(site_of(url), (None, None))
 
     # --- listings ---
 
-    def parse_document(self, response):
+    async def parse_document(self, response):
         """A document given by hand: a feed, a sitemap or an article page."""
         kind = document_kind(response.body)
         if kind == "feed":
-            yield from self.parse_feed(response)
+            for output in self.parse_feed(response):
+                yield output
         elif kind == "sitemap":
-            yield from self.parse_sitemap(response)
+            for output in self.parse_sitemap(response):
+                yield output
         else:
-            yield from self.parse_article(response, listing=None, always_keep=True)
+            async for output in self.parse_article(response, listing=None, always_keep=True):
+                yield output
 
     def parse_feed(self, response, via="feed"):
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
@@ -207,29 +225,37 @@ class NewsSpider(RecallSpider):
 
     # --- article pages ---
 
-    def parse_article(self, response, listing=None, always_keep=False):
-        stats = self.crawler.stats
+    async def parse_article(self, response, listing=None, always_keep=False):
+        """The page is read by the reader pool; what it is stored as is decided here, in turn."""
         curated_outlet, timezone = self.outlet_of(response.url)
-        page = extract_article(
+        listed = listing or {}
+        async with self.reader.reading(
+            read_page,
             response.text,
             response.url,
-            outlet=curated_outlet,
-            timezone=timezone,
-            fallback_title=(listing or {}).get("title"),
-            fallback_published=(listing or {}).get("updated"),
-        )
-        if page is None or not page.text or not page.title:
-            self.reject("no article title or text found in the page", response=response)
+            curated_outlet,
+            timezone,
+            listed.get("title"),
+            listed.get("updated"),
+        ) as reading:
+            for output in self.items_of(response, reading, listing, always_keep):
+                yield output
+
+    def items_of(self, response, reading, listing, always_keep):
+        """What the page is stored as, against the stories stored before it."""
+        stats = self.crawler.stats
+        if isinstance(reading, Crashed):
+            self.reject(reading.reason, response=response)
             return
-        if reason := error_page_reason(page.title, page.text, dated=page.published is not None):
-            self.reject(f"not an article: {reason}", response=response)
+        if reading.reject:
+            self.reject(reading.reject, response=response)
             return
-        mentions = self.mentions.find(" ".join(filter(None, [page.title, page.description, page.text])), page.published)
+        page, mentions = reading.page, reading.mentions
         if not mentions and not always_keep:
             stats.inc_value("news/discarded_off_topic")
             self.logger.debug("Off-topic, not stored: %s", response.url)
             return
-        row = self.article_row(page, listing, site_outlet=(listing or {}).get("outlet"))
+        row = self.article_row(reading, listing, site_outlet=(listing or {}).get("outlet"))
         urls = [page.url, *listing_urls(response, listing)]
         decision = self.stories.decide(row, urls)
         article_id = decision.article_id or stable_id(story_key(page.url))
@@ -262,7 +288,8 @@ class NewsSpider(RecallSpider):
         for entity_type, entity_id in mentions:
             yield ArticleMention(article_id=article_id, entity_type=entity_type, entity_id=entity_id)
 
-    def article_row(self, page, listing, site_outlet=None):
+    def article_row(self, reading, listing, site_outlet=None):
+        page = reading.page
         return {
             "url": page.url,
             "outlet": page.outlet or site_outlet or site_of(page.url),
@@ -275,8 +302,8 @@ class NewsSpider(RecallSpider):
             "section": page.section,
             "language": page.language,
             "paywalled": int(page.paywalled),
-            "content_hash": content_hash(page.text),
-            "fingerprint": fingerprint(page.text),
+            "content_hash": reading.content_hash,
+            "fingerprint": reading.fingerprint,
             "discovered_via": (listing or {}).get("via", "url"),
         }
 

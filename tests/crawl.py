@@ -32,8 +32,10 @@ class CrawlResult:
         )
 
 
-def scrapy(command, tmp_path, *args, replay=True, settings=None, env=None, timeout=300):
-    """Run `scrapy <command> <args>` from the repo root with a database under tmp_path."""
+def scrapy(command, tmp_path, *args, replay=True, settings=None, env=None, timeout=300, python=None):
+    """Run `scrapy <command> <args>` from the repo root with a database under tmp_path (`python`:
+    other interpreter arguments in place of `-m scrapy`, e.g. `-c` and a script that ends in
+    scrapy.cmdline.execute())."""
     database = tmp_path / "recalls.db"
     all_settings = {
         "DATABASE": str(database),
@@ -44,7 +46,7 @@ def scrapy(command, tmp_path, *args, replay=True, settings=None, env=None, timeo
         "LOG_LEVEL": "INFO",
         **(settings or {}),
     }
-    argv = [*SCRAPY, command, *args]
+    argv = [*([sys.executable, *python] if python else SCRAPY), command, *args]
     for name, value in all_settings.items():
         argv += ["-s", f"{name}={value}"]
     process = subprocess.run(
