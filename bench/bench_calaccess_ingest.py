@@ -57,9 +57,9 @@ def cpu_seconds(time_output):
     )
 
 
-def sqlite_import(tsv, database):
+def sqlite_import(tsv, database, mode="tabs", table="rcpt_cd"):
     started = time.perf_counter()
-    command = ["/usr/bin/time", "-v", "sqlite3", str(database), ".mode tabs", f".import {tsv} rcpt_cd"]
+    command = ["/usr/bin/time", "-v", "sqlite3", str(database), f".mode {mode}", f".import {tsv} {table}"]
     process = subprocess.run(command, check=True, capture_output=True, text=True)
     return time.perf_counter() - started, cpu_seconds(process.stderr)
 
@@ -80,6 +80,25 @@ def crawl(tsv, folder, columnar=True, spider="filings_calaccess"):
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", process.stderr).group(1))
     stored = sqlite3.connect(database).execute("select count(*) from contributions").fetchone()[0]
     return elapsed, peak_kb / 1024, stored, cpu_seconds(process.stderr)
+
+
+def report_ingest(label, file_label, rows, size_mb, folder, baseline, crawled, target=1.5):
+    """Print and emit the figures of a bulk source's ingest bench (Illinois, Pennsylvania): the
+    whole crawl against sqlite3's .import of the same file, and the crawl's peak memory."""
+    elapsed, peak_mb, stored, _ = crawled
+    print(f"{file_label}: {rows:,} rows, {size_mb:,.0f} MB ({folder})")
+    print(f"sqlite3 .import          : {baseline:7.2f} s  {rows / baseline:10,.0f} rows/s")
+    print(f"scrapy crawl (whole run) : {elapsed:7.2f} s  {rows / elapsed:10,.0f} rows/s  ({stored:,} stored)")
+    print(f"ratio crawl / .import    : {elapsed / baseline:7.2f}x   (target: within {target}x)")
+    print(f"peak memory of the crawl : {peak_mb:7.0f} MB  (target: under 200 MB)")
+    emit(
+        [
+            figure(f"{label} ingest rows/s ({rows:,} rows; baseline sqlite3 .import)",
+                   rows / elapsed, rows / baseline, elapsed / baseline,
+                   f"time / .import's <= {target}", elapsed / baseline <= target, "rows/s"),
+            figure(f"{label} ingest peak memory", peak_mb, 200, peak_mb / 200, "< 200 MB", peak_mb < 200, "MB"),
+        ]
+    )  # fmt: skip
 
 
 def main():

@@ -23,8 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_calaccess_ingest import crawl, sqlite_import  # noqa: E402
-from bench.figures import emit, figure  # noqa: E402
+from bench.bench_calaccess_ingest import crawl, report_ingest, sqlite_import  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures" / "filings_illinois"
 SAMPLES = (FIXTURES / "samples" / "Receipts.txt", FIXTURES / "crafted" / "Receipts.txt")
@@ -59,21 +58,8 @@ def main():
 
     baseline, _ = sqlite_import(receipts, folder / "import.db")
     (folder / "crawl").mkdir()
-    elapsed, peak_mb, stored, _ = crawl(receipts, folder / "crawl", spider="filings_illinois")
-
-    print(f"Receipts.txt: {options.rows:,} rows, {size_mb:,.0f} MB ({folder})")
-    print(f"sqlite3 .import          : {baseline:7.2f} s  {options.rows / baseline:10,.0f} rows/s")
-    print(f"scrapy crawl (whole run) : {elapsed:7.2f} s  {options.rows / elapsed:10,.0f} rows/s  ({stored:,} stored)")
-    print(f"ratio crawl / .import    : {elapsed / baseline:7.2f}x   (target: within 1.5x)")
-    print(f"peak memory of the crawl : {peak_mb:7.0f} MB  (target: under 200 MB)")
-    emit(
-        [
-            figure(f"ISBE receipts ingest rows/s ({options.rows:,} rows; baseline sqlite3 .import)",
-                   options.rows / elapsed, options.rows / baseline, elapsed / baseline,
-                   "time / .import's <= 1.5", elapsed / baseline <= 1.5, "rows/s"),
-            figure("ISBE receipts ingest peak memory", peak_mb, 200, peak_mb / 200, "< 200 MB", peak_mb < 200, "MB"),
-        ]
-    )  # fmt: skip
+    crawled = crawl(receipts, folder / "crawl", spider="filings_illinois")
+    report_ingest("ISBE receipts", "Receipts.txt", options.rows, size_mb, folder, baseline, crawled)
     if not options.keep:
         shutil.rmtree(folder)
 

@@ -14,19 +14,15 @@ under 200 MB). The WARC archive is off.
 """
 
 import argparse
-import re
 import shutil
-import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.figures import emit, figure  # noqa: E402
+from bench.bench_calaccess_ingest import crawl, report_ingest, sqlite_import  # noqa: E402
 
 SAMPLES = REPO / "tests" / "fixtures" / "filings_pennsylvania" / "samples_2025"
 ROWS_PER_FILING = 500
@@ -54,30 +50,6 @@ def generate(folder, rows):
             out.write(b'%d,"%d",' % (filing, filing) + rest + b"\r\n")
 
 
-def sqlite_import(csv_file, database):
-    started = time.perf_counter()
-    subprocess.run(["sqlite3", str(database), ".mode csv", f".import {csv_file} contrib"], check=True)
-    return time.perf_counter() - started
-
-
-def crawl(export, folder):
-    database = folder / "recalls.db"
-    command = [
-        "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", "filings_pennsylvania",
-        "-a", f"url={export.resolve().as_uri()}",
-        "-s", f"DATABASE={database}", "-s", f"ARCHIVE_DIR={folder / 'archive'}", "-s", "ARCHIVE_ENABLED=0",
-        "-s", "LOG_LEVEL=WARNING",
-    ]  # fmt: skip
-    started = time.perf_counter()
-    process = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if process.returncode != 0:
-        sys.exit(f"crawl failed:\n{process.stderr[-3000:]}")
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", process.stderr).group(1))
-    stored = sqlite3.connect(database).execute("select count(*) from contributions").fetchone()[0]
-    return elapsed, peak_kb / 1024, stored
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -92,23 +64,10 @@ def main():
     generate(export, options.rows)
     size_mb = (export / "contrib_2025.txt").stat().st_size / 1e6
 
-    baseline = sqlite_import(export / "contrib_2025.txt", folder / "import.db")
+    baseline, _ = sqlite_import(export / "contrib_2025.txt", folder / "import.db", mode="csv", table="contrib")
     (folder / "crawl").mkdir()
-    elapsed, peak_mb, stored = crawl(export, folder / "crawl")
-
-    print(f"contrib_2025.txt: {options.rows:,} rows, {size_mb:,.0f} MB ({folder})")
-    print(f"sqlite3 .import          : {baseline:7.2f} s  {options.rows / baseline:10,.0f} rows/s")
-    print(f"scrapy crawl (whole run) : {elapsed:7.2f} s  {options.rows / elapsed:10,.0f} rows/s  ({stored:,} stored)")
-    print(f"ratio crawl / .import    : {elapsed / baseline:7.2f}x   (target: within 1.5x)")
-    print(f"peak memory of the crawl : {peak_mb:7.0f} MB  (target: under 200 MB)")
-    emit(
-        [
-            figure(f"Pennsylvania ingest rows/s ({options.rows:,} rows; baseline sqlite3 .import)",
-                   options.rows / elapsed, options.rows / baseline, elapsed / baseline,
-                   "time / .import's <= 1.5", elapsed / baseline <= 1.5, "rows/s"),
-            figure("Pennsylvania ingest peak memory", peak_mb, 200, peak_mb / 200, "< 200 MB", peak_mb < 200, "MB"),
-        ]
-    )  # fmt: skip
+    crawled = crawl(export, folder / "crawl", spider="filings_pennsylvania")
+    report_ingest("Pennsylvania", "contrib_2025.txt", options.rows, size_mb, folder, baseline, crawled)
     if not options.keep:
         shutil.rmtree(folder)
 
