@@ -83,6 +83,25 @@ def parse_block(data, header, wanted):
     return None if refused else table.combine_chunks()
 
 
+def batches_of(tables, batch_rows, last=False):
+    """ColumnBatches of `batch_rows` rows taken from the front of `tables` (pyarrow Tables of
+    contributions, in file order; what is left stays in the list), and the rest too when `last`."""
+    rows = sum(table.num_rows for table in tables)
+    if not tables or (rows < (batch_rows or rows) and not last):
+        return
+    joined = pa.concat_tables(tables)
+    tables.clear()
+    start = 0
+    while batch_rows and rows - start >= batch_rows:
+        yield ColumnBatch(Contribution, joined.slice(start, batch_rows))
+        start += batch_rows
+    if start < rows:
+        if last:
+            yield ColumnBatch(Contribution, joined.slice(start))
+        else:
+            tables.append(joined.slice(start))
+
+
 class ReceiptColumns:
     """`read(table, stream, batch_rows)` of RCPT_CD and S497_CD for an ExportReader (set in its
     `table_readers`)."""
@@ -108,6 +127,21 @@ class ReceiptColumns:
         return self.schedules[form_type]
 
     def read(self, table, stream, batch_rows=None):
+        """The table's batches: ColumnBatches of `batch_rows` rows (the last one shorter), as the
+        per-row path sends RecordBatches, so that a batch, stored in one transaction, is the same
+        unit on both paths; a RecordBatch of rows read one by one, and rejects, in file order."""
+        pending = []  # ColumnBatches read but not yet sent
+        for read in self.read_blocks(table, stream):
+            if isinstance(read, ColumnBatch) and batch_rows:
+                pending.append(read.data)
+                yield from batches_of(pending, batch_rows)
+                continue
+            if isinstance(read, RecordBatch | ColumnBatch):
+                yield from batches_of(pending, batch_rows, last=True)
+            yield read
+        yield from batches_of(pending, batch_rows, last=True)
+
+    def read_blocks(self, table, stream):
         blocks = record_blocks(stream, BLOCK_BYTES)
         separator, first_block = next(blocks, (None, b""))
         head, _, first_block = first_block.partition(separator or b"\r\n")
