@@ -101,16 +101,22 @@ def report_ingest(label, file_label, rows, size_mb, folder, baseline, crawled, t
     )  # fmt: skip
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def ingest_options(doc, name, *extra):
+    """The options of an ingest bench (--rows, --keep and `extra`: (flag, help) of a switch) and the
+    temporary folder it works in; exits when the sqlite3 CLI (the baseline) is missing."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--keep", action="store_true", help="keep the generated file and databases")
-    parser.add_argument("--no-rows-path", action="store_true", help="do not crawl the per-row path too")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files and databases")
+    for flag, help_text in extra:
+        parser.add_argument(flag, action="store_true", help=help_text)
     options = parser.parse_args()
     if not shutil.which("sqlite3"):
         sys.exit("sqlite3 CLI missing: apt-get install -y sqlite3")
+    return options, Path(tempfile.mkdtemp(prefix=f"bench_{name}_"))
 
-    folder = Path(tempfile.mkdtemp(prefix="bench_calaccess_"))
+
+def main():
+    options, folder = ingest_options(__doc__, "calaccess", ("--no-rows-path", "do not crawl the per-row path too"))
     tsv = folder / "RCPT_CD.TSV"
     generate(tsv, options.rows)
     size_mb = tsv.stat().st_size / 1e6

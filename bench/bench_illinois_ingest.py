@@ -14,16 +14,14 @@ Prints rows/s of each, the ratio (target: within 1.5x of .import) and the peak m
 200 MB).
 """
 
-import argparse
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_calaccess_ingest import crawl, report_ingest, sqlite_import  # noqa: E402
+from bench.bench_calaccess_ingest import crawl, ingest_options, report_ingest, sqlite_import  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures" / "filings_illinois"
 SAMPLES = (FIXTURES / "samples" / "Receipts.txt", FIXTURES / "crafted" / "Receipts.txt")
@@ -44,14 +42,7 @@ def generate(path, rows):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--keep", action="store_true", help="keep the generated file and databases")
-    options = parser.parse_args()
-    if not shutil.which("sqlite3"):
-        sys.exit("sqlite3 CLI missing: apt-get install -y sqlite3")
-
-    folder = Path(tempfile.mkdtemp(prefix="bench_illinois_"))
+    options, folder = ingest_options(__doc__, "illinois")
     receipts = folder / "Receipts.txt"
     generate(receipts, options.rows)
     size_mb = receipts.stat().st_size / 1e6

@@ -13,16 +13,14 @@ Prints rows/s of each, the ratio (target: within 1.5x of .import) and the peak m
 under 200 MB). The WARC archive is off.
 """
 
-import argparse
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_calaccess_ingest import crawl, report_ingest, sqlite_import  # noqa: E402
+from bench.bench_calaccess_ingest import crawl, ingest_options, report_ingest, sqlite_import  # noqa: E402
 
 SAMPLES = REPO / "tests" / "fixtures" / "filings_pennsylvania" / "samples_2025"
 ROWS_PER_FILING = 500
@@ -51,14 +49,7 @@ def generate(folder, rows):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--keep", action="store_true", help="keep the generated files and databases")
-    options = parser.parse_args()
-    if not shutil.which("sqlite3"):
-        sys.exit("sqlite3 CLI missing: apt-get install -y sqlite3")
-
-    folder = Path(tempfile.mkdtemp(prefix="bench_pennsylvania_"))
+    options, folder = ingest_options(__doc__, "pennsylvania")
     export = folder / "export"
     export.mkdir()
     generate(export, options.rows)

@@ -69,5 +69,12 @@ def crawl(spider, tmp_path, *spider_args, **kwargs):
     return scrapy("crawl", tmp_path, *args, **kwargs)
 
 
+def crawled(spider, tmp_path, *spider_args, **kwargs):
+    """`crawl`, and the command must have succeeded (its output shows when it did not)."""
+    result = crawl(spider, tmp_path, *spider_args, **kwargs)
+    assert result.returncode == 0, result.output
+    return result
+
+
 def file_url(path):
     return Path(path).resolve().as_uri()

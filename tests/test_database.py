@@ -3,7 +3,7 @@
 import sqlite_utils
 
 from recallwatch.core.schema import INDEXES, create_indexes, drop_indexes_while_empty, open_database, table_specs
-from tests.crawl import crawl
+from tests.crawl import crawl, crawled
 
 DESIGN_TABLES = {
     "targets", "campaigns", "committees", "filings", "filing_summaries", "contributions", "donors",
@@ -56,8 +56,7 @@ def test_only_an_empty_table_is_loaded_without_its_secondary_indexes(tmp_path):
 
 
 def test_a_bulk_load_into_a_new_database_ends_with_every_index(tmp_path):
-    result = crawl("filings_calaccess", tmp_path)
-    assert result.returncode == 0, result.output
+    result = crawled("filings_calaccess", tmp_path)
     assert result.db["contributions"].count
     for table, columns in INDEXES:
         assert columns in [index.columns for index in result.db[table].indexes], (table, columns)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from tests.crawl import REPO, crawl
+from tests.crawl import REPO, crawl, crawled
 
 SNAPSHOT = REPO / "snapshot"
 BOUDIN, GASCON = "boudin-recall-2021-second", "gascon-recall-2022"
@@ -52,8 +52,7 @@ def netfile_itemized_total(filer_local_id):
 def site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("site")
     for spider in ("filings_datasf", "filings_netfile"):
-        result = crawl(spider, tmp_path)
-        assert result.returncode == 0, result.output
+        result = crawled(spider, tmp_path)
     metadata = yaml.safe_load((REPO / "metadata.yml").read_text())
     datasette = Datasette([str(tmp_path / "recalls.db")], metadata=metadata)
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.crawl import FIXTURES, crawl, file_url
+from tests.crawl import FIXTURES, crawl, crawled, file_url
 from tests.test_parser_calaccess import JOINED, lines_of, table_bytes, with_values
 
 SAMPLES = FIXTURES / "filings_calaccess" / "samples"
@@ -24,9 +24,7 @@ def data_rows(path):
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory):
-    result = crawl("filings_calaccess", tmp_path_factory.mktemp("samples"), f"url={file_url(SAMPLES)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_calaccess", tmp_path_factory.mktemp("samples"), f"url={file_url(SAMPLES)}")
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +47,12 @@ def export_zip(folder, tables):
 @pytest.fixture(scope="module")
 def joined(tmp_path_factory):
     folder = tmp_path_factory.mktemp("joined")
-    result = crawl("filings_calaccess", folder, f"url={file_url(export_zip(folder, JOINED.iterdir()))}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_calaccess", folder, f"url={file_url(export_zip(folder, JOINED.iterdir()))}")
 
 
 @pytest.fixture(scope="module")
 def crafted(crafted_folder):
-    result = crawl("filings_calaccess", crafted_folder, f"url={file_url(crafted_folder / 'dbwebexport.zip')}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_calaccess", crafted_folder, f"url={file_url(crafted_folder / 'dbwebexport.zip')}")
 
 
 def test_the_sample_tables_are_all_stored(samples):
@@ -190,8 +184,7 @@ def test_a_committee_known_only_by_its_filer_id_never_replaces_a_name(tmp_path):
     def run(name, table, data):
         (tmp_path / name).mkdir()
         (tmp_path / name / f"{table}.TSV").write_bytes(data)
-        result = crawl("filings_calaccess", tmp_path, f"url={file_url(tmp_path / name / f'{table}.TSV')}")
-        assert result.returncode == 0, result.output
+        result = crawled("filings_calaccess", tmp_path, f"url={file_url(tmp_path / name / f'{table}.TSV')}")
         return dict(result.db.execute("select source_id, name from committees").fetchall())
 
     filings = (JOINED / "FILER_FILINGS_CD.TSV").read_bytes()
@@ -208,8 +201,7 @@ def test_a_committee_known_only_by_its_filer_id_never_replaces_a_name(tmp_path):
 
 
 def test_the_snapshot_replays_the_watchlist_committee_only(tmp_path):
-    result = crawl("filings_calaccess", tmp_path)
-    assert result.returncode == 0, result.output
+    result = crawled("filings_calaccess", tmp_path)
     assert result.last_run("filings_calaccess")["status"] == "ok"
     rows = list(result.db.query("select * from committee_totals"))
     assert sorted((row["source_id"], row["campaign_id"], row["position"]) for row in rows) == [

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawlers.filings_datasf import committee_name_where, soda_url, soql_in
 from recallwatch.core.watchlist import Watchlist
-from tests.crawl import REPO, crawl
+from tests.crawl import REPO, crawl, crawled
 from tests.local_server import local_server
 
 FIXTURES = Path(__file__).parent / "fixtures" / "filings_datasf"
@@ -43,8 +43,7 @@ def test_soda_url_pages_over_a_stable_order():
 
 
 def test_snapshot_replay(tmp_path):
-    result = crawl("filings_datasf", tmp_path)
-    assert result.returncode == 0, result.output
+    result = crawled("filings_datasf", tmp_path)
     assert result.last_run("filings_datasf")["status"] == "ok"
     db = result.db
     assert {r["name"] for r in db["committees"].rows} == {

@@ -28,7 +28,7 @@ import zipfile
 
 import pytest
 
-from tests.crawl import FIXTURES, crawl, file_url
+from tests.crawl import FIXTURES, crawl, crawled, file_url
 from tests.test_hostile_values_illinois import add_rows
 
 CRAFTED = FIXTURES / "filings_illinois" / "crafted"
@@ -41,9 +41,7 @@ def totals_by_source_id(result):
 
 @pytest.fixture(scope="module")
 def crafted(tmp_path_factory):
-    result = crawl("filings_illinois", tmp_path_factory.mktemp("crafted"), f"url={file_url(CRAFTED)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_illinois", tmp_path_factory.mktemp("crafted"), f"url={file_url(CRAFTED)}")
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +51,7 @@ def zipped(tmp_path_factory):
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(CRAFTED.iterdir()):
             archive.write(path, f"campaigndisclosuredatafiles/{path.name}")
-    result = crawl("filings_illinois", folder, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_illinois", folder, f"url={file_url(export)}")
 
 
 def test_only_the_latest_version_of_a_report_counts(crafted):
@@ -133,8 +129,7 @@ def test_a_zip_of_the_files_is_read_as_the_folder(crafted, zipped):
 
 
 def test_broken_rows_are_rejected_with_their_reason(tmp_path):
-    result = crawl("filings_illinois", tmp_path, f"url={file_url(BROKEN / 'Receipts.txt')}")
-    assert result.returncode == 0, result.output
+    result = crawled("filings_illinois", tmp_path, f"url={file_url(BROKEN / 'Receipts.txt')}")
     rejects = [(row["item_type"], row["reason"]) for row in result.db.query("select * from rejects order by rowid")]
     assert rejects == [
         ("contributions", "Receipts.txt line 9: 30 fields, the header has 29"),
@@ -152,8 +147,7 @@ def test_broken_rows_are_rejected_with_their_reason(tmp_path):
 
 
 def test_a_scheduled_run_reads_the_snapshot_in_order_and_keeps_the_foxx_money(tmp_path):
-    result = crawl("filings_illinois", tmp_path)
-    assert result.returncode == 0, result.output
+    result = crawled("filings_illinois", tmp_path)
     totals = totals_by_source_id(result)
     assert set(totals) == {"30001", "30002", "30003"}  # not the alderman's
     assert (totals["30001"]["campaign_id"], totals["30001"]["total_raised"]) == ("foxx-primary-2020", 21200)
@@ -179,8 +173,7 @@ def test_versions_received_the_same_day_are_ordered_by_their_time(tmp_path):
         ("70101", {"ID": "70108", **q1, "RcvdDateTime": "2020-04-15 17:00:00", "Amend": "True"}),
         ("70101", {"ID": "70109", **q1, "RcvdDateTime": "2020-04-15 09:00:00"}),
     ])  # fmt: skip
-    result = crawl("filings_illinois", tmp_path, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
+    result = crawled("filings_illinois", tmp_path, f"url={file_url(export)}")
     filings = {row["id"]: row for row in result.db["filings"].rows}
     assert filings["illinois:70108"]["received_at"] == "2020-04-15T22:00:00Z"  # 17:00 in Chicago (CDT)
     assert [(filings[f"illinois:{doc}"]["amendment"], filings[f"illinois:{doc}"]["current"]) for doc in

@@ -10,7 +10,7 @@ import pytest
 from crawlers.filings_netfile import agency_shortcut, load_agencies
 from recallwatch.parsers.netfile_api import filing_id
 from recallwatch.runtime.backoff import backoff_delay
-from tests.crawl import crawl
+from tests.crawl import crawl, crawled
 from tests.local_server import local_server
 
 FIXTURES = Path(__file__).parent / "fixtures" / "filings_netfile"
@@ -28,8 +28,7 @@ def test_backoff_grows_and_is_capped():
 
 
 def test_snapshot_replay_keeps_every_version_and_counts_the_latest(tmp_path):
-    result = crawl("filings_netfile", tmp_path)
-    assert result.returncode == 0, result.output
+    result = crawled("filings_netfile", tmp_path)
     assert result.last_run("filings_netfile")["status"] == "ok"
     db = result.db
     names = {r["name"] for r in db["committees"].rows}

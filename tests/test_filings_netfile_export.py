@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.crawl import FIXTURES, crawl, file_url
+from tests.crawl import FIXTURES, crawled, file_url
 from tests.netfile_workbook import efile_workbook, real_rows, replace_in_member, without_member, zip_of
 
 BRK_2017 = FIXTURES / "filings_netfile_export" / "efile_BRK_2017.xlsx"
@@ -21,9 +21,7 @@ RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relations
 
 @pytest.fixture(scope="module")
 def brk(tmp_path_factory):
-    result = crawl("filings_netfile_export", tmp_path_factory.mktemp("brk"), f"url={file_url(BRK_2017)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_netfile_export", tmp_path_factory.mktemp("brk"), f"url={file_url(BRK_2017)}")
 
 
 def read_sheet_from_xml(path, sheet_name):
@@ -170,8 +168,7 @@ def test_a_committee_is_named_as_in_its_latest_report(brk):
 
 
 def test_the_snapshot_replays_the_watchlist_committees_with_their_totals(tmp_path):
-    result = crawl("filings_netfile_export", tmp_path)
-    assert result.returncode == 0, result.output
+    result = crawled("filings_netfile_export", tmp_path)
     assert result.last_run("filings_netfile_export")["status"] == "ok"
     totals = {
         row["source_id"]: (row["campaign_id"], row["position"], row["total_raised"])
@@ -209,8 +206,7 @@ def test_an_export_without_workbook_sheets_is_rejected_and_the_run_is_not_ok(tmp
     body, reason = hollow_exports()[name]
     export = tmp_path / name
     export.write_bytes(body)
-    result = crawl("filings_netfile_export", tmp_path, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
+    result = crawled("filings_netfile_export", tmp_path, f"url={file_url(export)}")
     (reject,) = result.db["rejects"].rows
     assert reject["reason"].startswith(reason), reject["reason"]
     run = result.last_run("filings_netfile_export")

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.crawl import FIXTURES, crawl, file_url
+from tests.crawl import FIXTURES, crawled, file_url
 from tests.test_parser_pennsylvania import SAMPLES, file_bytes, lines_of, with_values
 
 PA = FIXTURES / "filings_pennsylvania"
@@ -19,16 +19,12 @@ AMGEN_AMENDED = "pennsylvania:2004206:2025:7:433300"
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory):
-    result = crawl(SPIDER, tmp_path_factory.mktemp("samples"), f"url={file_url(PA / 'samples_2025')}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled(SPIDER, tmp_path_factory.mktemp("samples"), f"url={file_url(PA / 'samples_2025')}")
 
 
 @pytest.fixture(scope="module")
 def legacy(tmp_path_factory):
-    result = crawl(SPIDER, tmp_path_factory.mktemp("legacy"), f"url={file_url(PA / 'legacy_2011')}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled(SPIDER, tmp_path_factory.mktemp("legacy"), f"url={file_url(PA / 'legacy_2011')}")
 
 
 def crafted_files():
@@ -73,16 +69,12 @@ def crafted(tmp_path_factory):
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in crafted_files().items():
             archive.writestr(f"2025/{name}", data)  # a year kept its files in a subfolder
-    result = crawl(SPIDER, folder, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled(SPIDER, folder, f"url={file_url(export)}")
 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
-    result = crawl(SPIDER, tmp_path_factory.mktemp("snapshot"))
-    assert result.returncode == 0, result.output
-    return result
+    return crawled(SPIDER, tmp_path_factory.mktemp("snapshot"))
 
 
 def totals_by_source_id(db):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.crawl import crawl, file_url
+from tests.crawl import crawl, crawled, file_url
 from tests.test_parser_philadelphia import CONTRIBUTIONS, EXPENDITURES, LEGACY
 
 # The 7 filings with AMMEND="Y" (folder, FILERID)
@@ -44,9 +44,7 @@ def counted_by_filer(db):
 @pytest.fixture(scope="module")
 def legacy(tmp_path_factory):
     folder = tmp_path_factory.mktemp("legacy")
-    result = crawl("filings_philadelphia", folder, f"url={file_url(LEGACY)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_philadelphia", folder, f"url={file_url(LEGACY)}")
 
 
 @pytest.fixture(scope="module")
@@ -70,16 +68,13 @@ def amended(tmp_path_factory):
         + b'"20111104",NaN,"",,"",,""\n'
         + b'2005088,2011,6,"IC","Short row"\n'
     )
-    result = crawl("filings_philadelphia", folder, f"url={file_url(root)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_philadelphia", folder, f"url={file_url(root)}")
 
 
 @pytest.fixture(scope="module")
 def carto_json(tmp_path_factory):
     folder = tmp_path_factory.mktemp("carto")
-    result = crawl("filings_philadelphia", folder, f"url={file_url(CONTRIBUTIONS)}")
-    assert result.returncode == 0, result.output
+    result = crawled("filings_philadelphia", folder, f"url={file_url(CONTRIBUTIONS)}")
     result.expenditures = crawl("filings_philadelphia", folder, f"url={file_url(EXPENDITURES)}")
     assert result.expenditures.returncode == 0, result.expenditures.output
     return result
@@ -180,9 +175,7 @@ def test_a_carto_json_answer(carto_json):
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
     """The configured run, replayed from the snapshot (tools/build_snapshot_philadelphia.py)."""
-    result = crawl("filings_philadelphia", tmp_path_factory.mktemp("snapshot"))
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_philadelphia", tmp_path_factory.mktemp("snapshot"))
 
 
 def test_the_snapshot_gives_both_krasner_primaries_their_committees(snapshot):

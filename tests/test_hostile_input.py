@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.crawl import FIXTURES, crawl, file_url
+from tests.crawl import FIXTURES, crawl, crawled, file_url
 from tests.local_server import local_server
 
 SQL = "Robert'); DROP TABLE contributions;--"
@@ -40,8 +40,7 @@ def hostile_file(tmp_path):
     [("news", "articles", "title", "text"), ("registrar_lavote", "announcements", "title", "body")],
 )
 def test_script_tags_and_sql_strings_are_stored_verbatim_never_run(tmp_path, spider, table, title, text):
-    result = crawl(spider, tmp_path, f"url={file_url(hostile_file(tmp_path))}")
-    assert result.returncode == 0, result.output
+    result = crawled(spider, tmp_path, f"url={file_url(hostile_file(tmp_path))}")
     rows = list(result.db[table].rows)
     assert len(rows) == 1, result.output[-2000:]
     row = rows[0]
@@ -108,8 +107,7 @@ def test_a_zip_that_understates_a_member_size_is_read_no_further_than_it_says(tm
     struct.pack_into("<I", data, local + 22, 1000)  # uncompressed size in the local header
     struct.pack_into("<I", data, central + 24, 1000)  # and in the central directory
     export.write_bytes(bytes(data))
-    result = crawl("filings_calaccess", tmp_path, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
+    result = crawled("filings_calaccess", tmp_path, f"url={file_url(export)}")
     reasons = [row["reason"] for row in result.db.query("select reason from rejects")]
     assert len(reasons) == 1 and reasons[0].startswith("could not parse: BadZipFile: Bad CRC-32"), reasons
     assert result.db["contributions"].count == 0
@@ -149,8 +147,7 @@ def test_calaccess_rows_with_embedded_tabs_and_line_breaks(tmp_path):
     ]
     table = tmp_path / "RCPT_CD.TSV"
     table.write_bytes(b"\r\n".join([header, *crafted]) + b"\r\n")
-    result = crawl("filings_calaccess", tmp_path, f"url={file_url(table)}")
-    assert result.returncode == 0, result.output
+    result = crawled("filings_calaccess", tmp_path, f"url={file_url(table)}")
     reasons = sorted(row["reason"] for row in result.db.query("select reason from rejects"))
     split_fields = [name_at + 1, width - name_at]  # the two halves of the split row
     assert reasons == sorted(

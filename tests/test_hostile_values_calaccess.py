@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.crawl import crawl, file_url
+from tests.crawl import crawled, file_url
 from tests.stored_values import assert_no_hostile_value_stored
 from tests.test_parser_calaccess import JOINED, lines_of, table_bytes, with_values
 
@@ -91,9 +91,7 @@ def hostile(tmp_path_factory):
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
         for table, data in sorted(hostile_tables().items()):
             archive.writestr(f"CalAccess/DATA/{table}.TSV", data)
-    result = crawl("filings_calaccess", folder, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_calaccess", folder, f"url={file_url(export)}")
 
 
 def test_each_hostile_value_is_read_right_or_rejected_with_its_reason(hostile):

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from tests.crawl import FIXTURES, crawl, file_url
+from tests.crawl import FIXTURES, crawled, file_url
 from tests.stored_values import assert_no_hostile_value_stored
 
 CRAFTED = FIXTURES / "filings_illinois" / "crafted"
@@ -61,9 +61,7 @@ def hostile(tmp_path_factory):
         ("8003", {"ID": "8103", "Amount": "Infinity"}),
         ("8003", {"ID": "8104", "ExpendedDate": "2099-13-45 00:00:00"}),
     ])  # fmt: skip
-    result = crawl("filings_illinois", folder, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_illinois", folder, f"url={file_url(export)}")
 
 
 def test_each_hostile_value_is_rejected_with_its_reason(hostile):

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from tests.crawl import crawl, file_url
+from tests.crawl import crawled, file_url
 from tests.stored_values import assert_no_hostile_value_stored
 from tests.test_parser_pennsylvania import file_bytes, lines_of, with_values
 
@@ -60,9 +60,7 @@ def hostile(tmp_path_factory):
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in sorted(hostile_files().items()):
             archive.writestr(name, data)
-    result = crawl("filings_pennsylvania", folder, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_pennsylvania", folder, f"url={file_url(export)}")
 
 
 def test_each_hostile_value_is_read_right_or_rejected_with_its_reason(hostile):

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.crawl import crawl, file_url
+from tests.crawl import crawled, file_url
 from tests.stored_values import assert_no_hostile_value_stored
 from tests.test_parser_philadelphia import CONTRIBUTIONS, EXPENDITURES, LEGACY, real_rows, transactions_csv
 
@@ -52,9 +52,7 @@ def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile_philadelphia")
     export = folder / "campfin_transactions.csv"
     export.write_bytes(transactions_csv(hostile_rows()))
-    result = crawl("filings_philadelphia", folder, f"url={file_url(export)}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_philadelphia", folder, f"url={file_url(export)}")
 
 
 def test_each_hostile_value_is_read_right_or_rejected_with_its_reason(hostile):
@@ -112,9 +110,7 @@ def hostile_legacy(tmp_path_factory):
         first.replace(b'"20111101",1000,"",,', b'"20111101",1000,"20111102",NaN,'),
     ]
     (impossible / "contrib.txt").write_bytes(b"\n".join(rows) + b"\n")
-    result = crawl("filings_philadelphia", folder, f"url={file_url(folder / 'records')}")
-    assert result.returncode == 0, result.output
-    return result
+    return crawled("filings_philadelphia", folder, f"url={file_url(folder / 'records')}")
 
 
 def test_hostile_values_in_a_legacy_filing_set(hostile_legacy):

@@ -12,7 +12,7 @@ from recallwatch.parsers.news_dedup import DUPLICATE, NEW, NEWER, OLDER, StoryIn
 from recallwatch.parsers.news_discovery import clean_url, document_kind, google_news_queries, parse_feed, parse_sitemap
 from recallwatch.parsers.news_extract import extract_article
 from recallwatch.parsers.news_relevance import MentionFinder
-from tests.crawl import FIXTURES, REPO, crawl, file_url
+from tests.crawl import FIXTURES, REPO, crawl, crawled, file_url
 
 NEWS = FIXTURES / "news"
 WATCHLIST = Watchlist.load(REPO / "data" / "watchlist.yml")
@@ -406,8 +406,7 @@ def test_page_given_by_hand_is_kept_and_an_edit_keeps_the_earlier_text(tmp_path)
 def test_url_list_pages_are_always_kept(tmp_path):
     url_list = tmp_path / "urls.txt"
     url_list.write_text(f"{file_url(NEWS / 'tribune_off_topic_jamie_foxx.html')}\n{file_url(NEWS / 'appeal.html')}\n")
-    result = crawl("news", tmp_path, f"url_list={url_list}")
-    assert result.returncode == 0, result.output
+    result = crawled("news", tmp_path, f"url_list={url_list}")
     titles = sorted(row["title"] for row in result.db["articles"].rows)
     assert titles == [
         "Jamie Foxx film shoot closes Loop streets this weekend",

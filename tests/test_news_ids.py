@@ -6,7 +6,7 @@ import pytest
 
 from recallwatch.core.ids import stable_id
 from recallwatch.parsers.news_dedup import story_key
-from tests.crawl import crawl
+from tests.crawl import crawled
 
 FIRST = "https://www.kqed.org/news/11897531/boudin-recall-qualifies-for-ballot"
 RETITLED = "https://www.kqed.org/news/11897531/boudin-recall-headed-to-june-ballot-after-signatures-verified"
@@ -39,8 +39,7 @@ def test_a_story_read_at_its_canonical_address_and_as_an_amp_copy_is_the_same_ro
         folder = tmp_path / str(len(rows))
         folder.mkdir()
         (folder / "urls.txt").write_text("\n".join(order) + "\n")
-        result = crawl("news", folder, f"url_list={folder / 'urls.txt'}", settings={"CONCURRENT_REQUESTS": "1"})
-        assert result.returncode == 0, result.output
+        result = crawled("news", folder, f"url_list={folder / 'urls.txt'}", settings={"CONCURRENT_REQUESTS": "1"})
         query = "select id, url, title, author, published, modified, language, text from articles"
         rows.append(list(result.db.query(query)))
     assert rows[0] == rows[1]
@@ -53,8 +52,7 @@ def test_the_id_of_a_story_read_under_two_addresses_does_not_depend_on_the_order
         folder = tmp_path / str(len(stored))
         folder.mkdir()
         (folder / "urls.txt").write_text("\n".join(order) + "\n")
-        result = crawl("news", folder, f"url_list={folder / 'urls.txt'}", settings={"CONCURRENT_REQUESTS": "1"})
-        assert result.returncode == 0, result.output
+        result = crawled("news", folder, f"url_list={folder / 'urls.txt'}", settings={"CONCURRENT_REQUESTS": "1"})
         stored.append(
             (
                 [(row["id"], row["url"]) for row in result.db.query("select id, url from articles")],

@@ -8,7 +8,7 @@ import pytest
 from crawlers.registrar_lavote import RegistrarLavoteSpider
 from recallwatch.parsers.error_pages import error_in_title
 from recallwatch.parsers.releases import not_a_release, read_listing, read_release_page
-from tests.crawl import FIXTURES, crawl, file_url
+from tests.crawl import FIXTURES, crawled, file_url
 from tests.synthetic import LISTING_URL, release_html, release_url
 
 MAINTENANCE = """<html><head><title>Site under maintenance</title></head>
@@ -36,8 +36,7 @@ def test_a_real_release_is_a_release():
 def test_a_maintenance_page_crawled_as_a_release_is_rejected_not_stored(tmp_path):
     page = tmp_path / "maintenance.html"
     page.write_text(MAINTENANCE)
-    result = crawl("registrar_lavote", tmp_path, f"url={file_url(page)}")
-    assert result.returncode == 0, result.output
+    result = crawled("registrar_lavote", tmp_path, f"url={file_url(page)}")
     assert result.db["announcements"].count == 0
     reasons = [row["reason"] for row in result.db.query("select reason from rejects")]
     assert reasons == ["not a release: the page says 'under maintenance' (a maintenance or error page)"]
@@ -92,8 +91,7 @@ def test_a_release_that_cannot_be_stored_stores_nothing_but_its_reject(tmp_path)
     links = "".join(f'<li><a href="{name}">{name}</a></li>' for name in pages)
     (tmp_path / "listing.htm").write_text(f"<html><body><ul>{links}</ul></body></html>", encoding="utf-8")
     listing = f"listing_url={file_url(tmp_path / 'listing.htm')}"
-    result = crawl("registrar_lavote", tmp_path, listing, r"release_path=\.html$")
-    assert result.returncode == 0, result.output
+    result = crawled("registrar_lavote", tmp_path, listing, r"release_path=\.html$")
     db = result.db
     rejects = {row["url"].removeprefix("file:"): (row["reason"], row["item_type"]) for row in db["rejects"].rows}
     assert rejects == {
