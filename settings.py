@@ -16,6 +16,7 @@ def env(name, default):
 
 BOT_NAME = "recallwatch"
 SPIDER_MODULES = ["crawlers"]
+SPIDER_LOADER_CLASS = "crawlers.loader.SpiderLoader"  # imports only the spider asked for
 NEWSPIDER_MODULE = "crawlers"
 COMMANDS_MODULE = "recallwatch.commands"
 
