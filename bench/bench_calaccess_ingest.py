@@ -10,8 +10,8 @@
 3. The real thing: the whole `scrapy crawl filings_calaccess -a url=file://.../RCPT_CD.TSV` into a
    fresh database (start-up, every pipeline: coverage, normalize, validate, link, donors, store;
    then the end of the run: indexes, totals rules), timed as one command. Its peak memory is the
-   crawl process's own plus its bulk writer's (the run's stats keep both), and the end of the run's
-   steps are timed one by one (the run's stats too). Twice: the column path (the default) and the
+   crawl process's own plus the memory its bulk writer held of its own (the run's stats keep both),
+   and the end of the run's steps are timed one by one (the run's stats too). Twice: the column path (the default) and the
    per-row path (`-s CALACCESS_COLUMNAR=0`), which must store the same rows.
 
 Prints rows/s of each, the ratios to `.import` (target for the column path: at most 1.3x) and the
@@ -86,9 +86,10 @@ def crawl(tsv, folder, columnar=True, spider="filings_calaccess"):
 
 
 def peak_memory(stats):
-    """The crawl's peak memory in MB: its own and its bulk writer's added (the two peaks may not
-    coincide, so this is at most what the two held at once)."""
-    return stats["recallwatch/peak_mb"] + (stats.get("recallwatch/bulk_writer") or {}).get("peak_mb", 0)
+    """The crawl's peak memory in MB: its own, and its bulk writer's own memory added (the writer's
+    libraries are the crawl's: Python and pyarrow, mapped from the same files; the two peaks may not
+    coincide, so the sum is at most what the two held at once)."""
+    return stats["recallwatch/peak_mb"] + (stats.get("recallwatch/bulk_writer") or {}).get("private_peak_mb", 0)
 
 
 def end_of_run_line(seconds):

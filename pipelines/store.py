@@ -259,7 +259,8 @@ class StorePipeline:
             try:
                 writer = self.bulk_writer
                 writer.close()
-                kept = {"rows": writer.rows, "commits": writer.sent, "peak_mb": writer.peak_mb}
+                kept = {"rows": writer.rows, "commits": writer.sent, "peak_mb": writer.peak_mb,
+                        "private_peak_mb": writer.private_peak_mb}  # fmt: skip
                 self.run.crawler.stats.set_value("recallwatch/bulk_writer", kept)
                 with self.run.db.atomic():
                     self.mark_complete(self.fetches_committed())

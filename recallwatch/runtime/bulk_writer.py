@@ -20,7 +20,8 @@ rows has been answered.
 Frames on the child's stdin: a 4-byte big-endian length, then JSON ({"op": "write", "sql": ...}
 followed by one frame holding the IPC stream; {"op": "commit", "seq": N}; {"op": "close"}).
 Answers on its stdout: one JSON line per commit ({"seq": N} or {"seq": N, "error": "..."}), and its
-peak memory when it closes ({"peak_kb": K}: the crawl keeps it in its stats, `recallwatch/bulk_writer`).
+peak memory when it closes ({"peak_kb": K, "private_peak_kb": P}: the crawl keeps them in its stats,
+`recallwatch/bulk_writer`).
 """
 
 import json
@@ -33,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+
+from recallwatch.runtime.memory import give_freed_memory_back
 
 STAGED_ROWS = "temp.bulk_rows"
 LENGTH = struct.Struct(">I")
@@ -74,6 +77,7 @@ class BulkWriter:
         self.failure = None
         self.rows = 0  # rows sent
         self.peak_mb = None  # the child's peak memory, as it says when it closes
+        self.private_peak_mb = None  # and the most of it that was its own (not shared libraries)
         self.answers = threading.Condition()
         self.listener = threading.Thread(target=self._listen, name="bulk-writer-answers", daemon=True)
         self.listener.start()
@@ -146,6 +150,7 @@ class BulkWriter:
             answer = json.loads(line)
             if "peak_kb" in answer:
                 self.peak_mb = round(answer["peak_kb"] / 1024, 1)
+                self.private_peak_mb = round(answer["private_peak_kb"] / 1024, 1)
             elif "error" in answer:
                 self._fail(answer["error"])
             else:
@@ -233,6 +238,16 @@ def peak_kb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def private_kb():
+    """The memory only this process holds now (its own pages; the libraries it maps are shared with
+    the crawl process, which has loaded the same pyarrow and Python)."""
+    try:
+        with open("/proc/self/smaps_rollup") as rollup:
+            return sum(int(line.split()[1]) for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except OSError:
+        return None
+
+
 def answer(out, seq, error=None):
     out.write(json.dumps({"seq": seq} if error is None else {"seq": seq, "error": error}) + "\n")
     out.flush()
@@ -249,13 +264,14 @@ def serve(database_path, frames, out):
     cursor = connection.cursor()
     failure = None
     in_transaction = False
+    private_peak = 0  # the most memory of its own it held, at the end of a transaction
     try:
         for statement in ("PRAGMA busy_timeout = 30000", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY"):
             cursor.execute(statement)
         while (frame := read_frame(frames)) is not None:
             command = json.loads(frame)
             if command["op"] == "close":
-                out.write(json.dumps({"peak_kb": peak_kb()}) + "\n")
+                out.write(json.dumps({"peak_kb": peak_kb(), "private_peak_kb": private_peak}) + "\n")
                 out.flush()
                 break
             try:
@@ -272,6 +288,7 @@ def serve(database_path, frames, out):
                     if failure is None and in_transaction:
                         cursor.execute("COMMIT")
                         in_transaction = False
+                        private_peak = max(private_peak, private_kb() or 0)
                     answer(out, command["seq"], failure)
             except adbc_driver_manager.Error as error:
                 failure = sqlite_message(error)
@@ -291,6 +308,7 @@ def serve(database_path, frames, out):
 def main():
     # Ctrl-C stops the crawl, which then commits its last rows through this process: not this one
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    give_freed_memory_back()
     frames = sys.stdin.buffer
     try:
         serve(sys.argv[1], frames, sys.stdout)
