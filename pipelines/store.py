@@ -20,6 +20,7 @@ The last rows are written by the end of the run (recallwatch/runtime/end_of_run.
 
 import gc
 import logging
+import os
 import sqlite3
 import time
 from collections import Counter
@@ -37,27 +38,27 @@ from recallwatch.runtime.run import Run
 logger = logging.getLogger(__name__)
 
 
-def upsert_statement(item_class, fields, staged_fetch_id=None):
-    """The upsert of rows carrying `fields` (and their fetch_id, last), given as parameters, or
-    read from the bulk writer's STAGED_ROWS with `staged_fetch_id` as their fetch_id. An
+def upsert_statement(item_class, fields, staged=False, fetch_id=None):
+    """The upsert of rows carrying `fields` (and their fetch_id, last), given as parameters, or,
+    `staged`, read from the bulk writer's STAGED_ROWS with `fetch_id` as their fetch_id. An
     `insert_only` item (a stand-in row, such as a committee known only by its filer id) never
     replaces a stored row."""
     columns = [*fields, "fetch_id"]
     updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column not in item_class.key)
     conflict = "DO NOTHING" if item_class.insert_only else f"DO UPDATE SET {updates}"
-    if staged_fetch_id is None:
-        rows = f"VALUES ({', '.join('?' for _ in columns)})"
-    else:  # `WHERE true`: SQLite's rule for an upsert reading a SELECT
+    if staged:  # `WHERE true`: SQLite's rule for an upsert reading a SELECT
         selected = ", ".join(f"[{field}]" for field in fields)
-        rows = f"SELECT {selected}, {sql_text(staged_fetch_id)} FROM {STAGED_ROWS} WHERE true"
+        rows = f"SELECT {selected}, {sql_literal(fetch_id)} FROM {STAGED_ROWS} WHERE true"
+    else:
+        rows = f"VALUES ({', '.join('?' for _ in columns)})"
     return (
         f"INSERT INTO [{item_class.table}] ({', '.join(f'[{column}]' for column in columns)}) {rows} "
         f"ON CONFLICT ({', '.join(item_class.key)}) {conflict}"
     )
 
 
-def sql_text(value):
-    return "'" + str(value).replace("'", "''") + "'"
+def sql_literal(text):
+    return "NULL" if text is None else "'" + str(text).replace("'", "''") + "'"
 
 
 def column_rows(batch, slice_rows=5000):
@@ -215,9 +216,10 @@ class StorePipeline:
             self.mark_complete(self.fetches_committed())
         self.donors.committed()
         if self.bulk_writer is None:
-            self.bulk_writer = BulkWriter(self.database_path)
+            # By its real path: the writer's SQLite names the -wal and -shm files after it
+            self.bulk_writer = BulkWriter(os.path.realpath(self.database_path))
         for item_class, fields, batch in self.pending:
-            statement = upsert_statement(item_class, fields, staged_fetch_id=batch.fetch_id)
+            statement = upsert_statement(item_class, fields, staged=True, fetch_id=batch.fetch_id)
             self.bulk_writer.write(statement, sqlite_types(batch.data))
         self.awaiting_commit.append((self.bulk_writer.commit(), list(self.completed_fetches)))
 

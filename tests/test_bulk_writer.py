@@ -44,7 +44,7 @@ def write(path, *tables, fetch_id="f1"):
     writer = BulkWriter(path)
     try:
         for table in tables:
-            statement = upsert_statement(Contribution, tuple(table.column_names), staged_fetch_id=fetch_id)
+            statement = upsert_statement(Contribution, tuple(table.column_names), staged=True, fetch_id=fetch_id)
             writer.write(statement, sqlite_types(table))
         seq = writer.commit()
         writer.wait(seq)
@@ -72,9 +72,27 @@ def test_rows_are_stored_as_sqlite3_would_store_them_and_the_last_of_an_id_wins(
 
 def test_an_upsert_sets_only_the_columns_a_batch_carries(database):
     write(database, contributions(["a"], [10.0], memo=pa.array([1])))
-    write(database, contributions(["a"], [12.0]), fetch_id="f2")
+    write(database, contributions(["a"], [12.0]), fetch_id="f2'; drop table contributions; --")
     row = sqlite3.connect(database).execute("select amount, memo, fetch_id from contributions").fetchone()
-    assert row == (12.0, 1, "f2")
+    assert row == (12.0, 1, "f2'; drop table contributions; --")
+    write(database, contributions(["b"], [1.0]), fetch_id=None)
+    row = sqlite3.connect(database).execute("select fetch_id from contributions where id = 'b'").fetchone()
+    assert row == (None,)
+
+
+def test_a_database_reached_through_a_symlink_is_written_in_its_real_place(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link.db").symlink_to(tmp_path / "real" / "recalls.db")
+    receipts = tmp_path / "RCPT_CD.TSV"
+    load_bench("bench_calaccess_ingest").generate(receipts, 4000)
+    settings = {"DATABASE": str(tmp_path / "link.db"), "ARCHIVE_ENABLED": "0"}
+    crawled("filings_calaccess", tmp_path, f"url={file_url(receipts)}", settings=settings)
+    real = sqlite3.connect(tmp_path / "real" / "recalls.db")
+    assert real.execute("pragma integrity_check").fetchone()[0] == "ok"
+    stats = json.loads(real.execute("select stats from crawl_runs").fetchone()[0])
+    stored = real.execute("select count(*) from contributions").fetchone()[0]
+    assert stats["recallwatch/bulk_writer"]["rows"] == stored == 4000
+    assert not [path.name for path in tmp_path.iterdir() if path.name.startswith("link.db-")]  # no -wal beside it
 
 
 def test_a_file_that_is_not_a_database_is_said_in_sqlites_words(tmp_path):
@@ -93,7 +111,7 @@ def test_a_writer_that_died_is_an_error_not_a_hang(database):
     table = contributions(["a"], [1.0])
     with pytest.raises(BulkWriterError) as raised:
         for _ in range(3):  # the first write may still fit in the pipe
-            writer.write(upsert_statement(Contribution, ("id", "amount"), staged_fetch_id="f1"), table)
+            writer.write(upsert_statement(Contribution, ("id", "amount"), staged=True, fetch_id="f1"), table)
             writer.wait(writer.commit())
     assert "bulk writer stopped" in str(raised.value)
     with pytest.raises(BulkWriterError):
