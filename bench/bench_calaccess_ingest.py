@@ -11,8 +11,8 @@
    fresh database (start-up, every pipeline: coverage, normalize, validate, link, donors, store;
    then the end of the run: indexes, totals rules), timed as one command. Its peak memory is the
    crawl process's own plus the memory its bulk writer held of its own (the run's stats keep both),
-   and the end of the run's steps are timed one by one (the run's stats too). Twice: the column path (the default) and the
-   per-row path (`-s CALACCESS_COLUMNAR=0`), which must store the same rows.
+   and the end of the run's steps are timed one by one (the run's stats too). Twice: the column path
+   (the default) and the per-row path (`-s CALACCESS_COLUMNAR=0`), which must store the same rows.
 
 Prints rows/s of each, the ratios to `.import` (target for the column path: at most 1.3x) and the
 peak memories (target: under 200 MB). The WARC archive is off (the manifest fetch of a local export
