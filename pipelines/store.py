@@ -100,7 +100,7 @@ class StorePipeline:
         self.timer = None
         # ColumnBatches go to the bulk writer process (recallwatch/runtime/bulk_writer.py), started
         # at the first of them; BULK_WRITER=0 writes them here, as tuples
-        self.use_bulk_writer = crawler.settings.getbool("BULK_WRITER", True)
+        self.use_bulk_writer = crawler.settings.getbool("BULK_WRITER")
         self.database_path = crawler.settings.get("DATABASE")
         self.bulk_writer = None
         self.awaiting_commit = []  # (bulk writer commit number, the DocumentDone markers it completes)
