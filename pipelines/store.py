@@ -211,7 +211,7 @@ class StorePipeline:
         writer says their rows are committed (a later flush, or `close`)."""
         db = self.run.db
         with db.atomic():
-            self.drop_indexes_of_new_tables(for_bulk_writer=True)
+            self.drop_indexes_of_new_tables()
             self.donors.write()
             self.mark_complete(self.fetches_committed())
         self.donors.committed()
@@ -229,12 +229,12 @@ class StorePipeline:
             self.statements[key] = upsert_statement(item_class, fields)
         return self.statements[key]
 
-    def drop_indexes_of_new_tables(self, for_bulk_writer=False):
+    def drop_indexes_of_new_tables(self):
         db = self.run.db
         for table in self.pending_per_table:
             if table not in self.written_tables:
                 self.written_tables.add(table)
-                if table in self.bulk_tables and drop_indexes_while_empty(db, table, keep_rule_free=for_bulk_writer):
+                if table in self.bulk_tables and drop_indexes_while_empty(db, table):
                     self.unindexed_tables.append(table)
 
     def fetches_committed(self):

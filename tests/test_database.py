@@ -39,7 +39,7 @@ def test_indexes_for_the_sites_joins_and_filters_exist(tmp_path):
         assert columns in [index.columns for index in db[table].indexes], (table, columns)
 
 
-def test_only_an_empty_table_is_loaded_without_its_secondary_indexes(tmp_path):
+def test_only_an_empty_table_is_loaded_without_its_secondary_indexes_but_the_filing_id_one(tmp_path):
     db = open_database(tmp_path / "new.db")
     wanted = [columns for table, columns in INDEXES if table == "contributions"]
 
@@ -47,7 +47,8 @@ def test_only_an_empty_table_is_loaded_without_its_secondary_indexes(tmp_path):
         return [columns for columns in wanted if columns in [index.columns for index in db["contributions"].indexes]]
 
     assert drop_indexes_while_empty(db, "contributions")
-    assert indexed() == [] and db["contributions"].pks == ["id"]
+    # kept: rows come filing by filing, so it grows at its end
+    assert indexed() == [["filing_id"]] and db["contributions"].pks == ["id"]
     create_indexes(db, "contributions")
     assert indexed() == wanted
     db["contributions"].insert({"id": "c1", "filing_id": "f1"})
