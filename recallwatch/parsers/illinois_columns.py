@@ -1,30 +1,31 @@
 """ISBE Receipts.txt read column by column: the bulk path of recallwatch/parsers/illinois.py
 (`IsbeReader.read_receipt`), with the same rules, rows and rejects.
 
-The file is read in blocks of whole lines. A block whose lines are all printable ASCII with the
-header's number of fields (LF or CRLF line ends) is parsed by pyarrow's CSV reader (tab separated,
-no quoting) and its contributions are built with column operations: the readers of
-recallwatch/parsers/value_columns.py, which read what values.py reads the same way and flag the
-rest. A row a column rule flags (an amount written "$1,250.00" or "NA", an unreadable date, no
-name, no amount) goes to the per-row builder of `IsbeReader`, which reads it or rejects it with
-its usual reason; so does a line with any other byte (accents, a stray CR), a blank line and a
-line with the wrong number of fields (a record split by a newline). Rows keep the order of the
-file, so an ID filed twice keeps its last row as in the per-row path.
+The file is read in blocks of whole lines (about 1 MB). The lines of a block that are plain text
+(printable ASCII or Latin-1 letters and signs: no control byte, no CR but a line end's, no
+no-break space) with the header's number of fields are parsed by pyarrow's CSV reader (tab
+separated, no quoting; Latin-1 made UTF-8 first) and their contributions are built with column
+operations: the readers of recallwatch/parsers/value_columns.py, which read what values.py reads
+the same way and flag the rest. A row a column rule flags (an amount written "$1,250.00" or "NA",
+an unreadable date, no name, no amount, a D2Part or State that is not ASCII) goes to the per-row
+builder of `IsbeReader`, which reads it or rejects it with its usual reason; so does every other
+line of the block (a blank line, a line with the wrong number of fields: a record split by a
+newline, a stray CR or control byte). The rows it reads are put back in their places: rows keep
+the order of the file, so an ID filed twice keeps its last row as in the per-row path.
 
-What comes out: ColumnBatches (recallwatch/core/batch.py) of `batch_rows` rows, a RecordBatch
-for a run of lines read one by one, and the Rejecteds. The filter of a scheduled run (the
-committees kept), the A-1 reports and the committee ids are the IsbeReader's own.
+What comes out: ColumnBatches (recallwatch/core/batch.py) of `batch_rows` rows, and the
+Rejecteds. The filter of a scheduled run (the committees kept), the A-1 reports and the committee
+ids are the IsbeReader's own.
 """
 
-from itertools import chain, count, groupby
-from operator import itemgetter
+from itertools import chain
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from recallwatch.core.batch import ColumnBatch, RecordBatch
+from recallwatch.core.batch import ColumnBatch
 from recallwatch.core.items import Contribution, Rejected
-from recallwatch.parsers.calaccess_columns import batches_of, clean_block, clean_line, parse_block
+from recallwatch.parsers.calaccess_columns import batches_of, parse_block
 from recallwatch.parsers.illinois import (
     CONTRIBUTION_FIELDS,
     RECEIPT_COLUMNS,
@@ -38,6 +39,8 @@ from recallwatch.parsers.values import date_value
 
 COLUMN_TABLES = ("Receipts",)  # the other files are small: read row by row
 BLOCK_BYTES = 1 << 20  # about 7,000 receipts a block
+# The bytes of a line the columns read: where str.strip() of its Latin-1 text trims spaces only
+PLAIN_TEXT = b"\t" + bytes(range(0x20, 0x7F)) + bytes(range(0xA1, 0x100))
 CONTRIBUTION_SCHEMA = pa.schema(
     [(name, pa.float64() if name in ("amount", "cumulative_ytd") else pa.string()) for name in CONTRIBUTION_FIELDS]
 )
@@ -58,9 +61,29 @@ def line_blocks(stream, block_bytes):
 
 
 def without_cr(data):
-    """The lines with their CR line ends dropped (pyarrow reads CRLF as one line end anyway: this
-    is for the checks, which then see any other CR)."""
+    """Lines without the CRs of their line ends (so that the checks see any other CR)."""
     return data.replace(b"\r\n", b"\n").removesuffix(b"\r") if b"\r" in data else data
+
+
+def plain_block(data):
+    """True when every line of `data` (without CRs) is plain text, and none is blank."""
+    doubled = b"\n\n" in data or data.startswith(b"\n") or data.endswith(b"\n")
+    return bool(data) and not doubled and not data.translate(None, PLAIN_TEXT + b"\n")
+
+
+def plain_line(line, width):
+    return not line.translate(None, PLAIN_TEXT) and line.count(b"\t") == width - 1
+
+
+def parse_lines(data, job):
+    """The wanted columns of lines of plain text (without CRs), or None (see parse_block)."""
+    if not data.isascii():
+        data = data.decode("latin-1").encode("utf-8")
+    return parse_block(data, job.header, job.wanted)
+
+
+def one_array(values):
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 class ReceiptColumns:
@@ -74,18 +97,16 @@ class ReceiptColumns:
         return dict.fromkeys(COLUMN_TABLES, self.read)
 
     def read(self, table, stream, batch_rows=5000):
-        """The file's batches: ColumnBatches of `batch_rows` rows (the last one shorter), as the
-        per-row path sends RecordBatches, so that a batch is the same unit on both paths; a
-        RecordBatch of rows read one by one, and rejects, in file order."""
+        """The file's contributions in ColumnBatches of `batch_rows` rows (the last one shorter), as
+        the per-row path sends RecordBatches, so that a batch is the same unit on both paths; and
+        the rejects."""
         pending = []  # tables of contributions read but not yet sent
         for read in self.read_blocks(table, stream):
             if isinstance(read, ColumnBatch):
                 pending.append(read.data)
                 yield from batches_of(pending, batch_rows)
-                continue
-            if isinstance(read, RecordBatch):
-                yield from batches_of(pending, batch_rows, last=True)
-            yield read
+            else:
+                yield read
         yield from batches_of(pending, batch_rows, last=True)
 
     def read_blocks(self, table, stream):
@@ -94,35 +115,52 @@ class ReceiptColumns:
         job = Job(self.reader, table, file_header(head.decode("latin-1")))
         number = 2  # the header is line 1
         for block in chain([first_block] if separator else [], blocks):
-            lines = block.count(b"\n") + 1
-            yield from self.read_block(job, block, number, lines)
-            number += lines
+            yield from self.read_block(job, block, number)
+            number += block.count(b"\n") + 1
 
-    def read_block(self, job, block, first_number, lines):
+    def read_block(self, job, block, first_number):
+        """A ColumnBatch of the block's contributions, and rejects."""
         if job.columnar:
             data = without_cr(block)
-            if clean_block(data, b"\n"):
-                part = parse_block(data, job.header, job.wanted)
-                if part is not None and part.num_rows == lines:
-                    yield from self.read_part(job, part, first_number, lambda: block.split(b"\n"))
+            if plain_block(data):
+                part = parse_lines(data, job)
+                if part is not None and part.num_rows == data.count(b"\n") + 1:
+                    positions = pa.array(range(part.num_rows), pa.int64())
+                    yield from self.read_part(job, part, positions, [], first_number, lambda: block.split(b"\n"))
                     return
-        yield from self.read_lines(job, block.split(b"\n"), first_number)
-
-    def read_lines(self, job, lines, first_number):
-        """Lines one by one: runs of clean ones column-wise, the others by the per-row builder."""
+        lines = block.split(b"\n")
         width = len(job.header)
-        clean = (job.columnar and clean_line(without_cr(line), width) for line in lines)
-        for is_clean, group in groupby(zip(count(first_number), lines, clean), key=itemgetter(2)):
-            numbered = [(number, line) for number, line, _ in group]
-            if is_clean:
-                run = [line for _, line in numbered]
-                part = parse_block(without_cr(b"\n".join(run)), job.header, job.wanted)
-                if part is not None and part.num_rows == len(run):
-                    yield from self.read_part(job, part, numbered[0][0], lambda run=run: run)
-                    continue
-            built = yield from self.read_rows(job, numbered)
+        plain = [at for at, line in enumerate(lines) if job.columnar and plain_line(line.removesuffix(b"\r"), width)]
+        part = parse_lines(b"\n".join(lines[at].removesuffix(b"\r") for at in plain), job) if plain else None
+        if part is None or part.num_rows != len(plain):
+            part, plain = None, []
+        others = sorted(set(range(len(lines))).difference(plain))
+        yield from self.read_part(job, part, pa.array(plain, pa.int64()), others, first_number, lambda: lines)
+
+    def read_part(self, job, part, positions, others, first_number, lines):
+        """The contributions of a block: of the lines parsed by pyarrow (`part`, at `positions` in
+        the block) by column rules, of the `others` and of the rows the rules flag by the per-row
+        builder (its rejects yielded), in the order of the file."""
+        table, to_build = None, others
+        if part is not None:
+            committee = trimmed(part.column("CommitteeID"))
+            if job.kept is not None:
+                wanted = one_array(pc.is_in(committee, value_set=job.kept))
+                part, committee, positions = part.filter(wanted), committee.filter(wanted), positions.filter(wanted)
+            columns, flagged = self.contribution_columns(job, part, committee)
+            table = pa.Table.from_arrays(columns, schema=CONTRIBUTION_SCHEMA)
+            flagged = one_array(flagged)
+            if pc.any(flagged).as_py():
+                to_build = sorted([*others, *positions.filter(flagged).to_pylist()])
+                keep = pc.invert(flagged)
+                table, positions = table.filter(keep), positions.filter(keep)
+        if to_build:
+            records = lines()
+            built = yield from self.read_rows(job, [(first_number + at, records[at]) for at in to_build])
             if built:
-                yield RecordBatch(Contribution, CONTRIBUTION_FIELDS, [row for _, row in built])
+                table = self.with_rows(table, positions, [(number - first_number, row) for number, row in built])
+        if table is not None and table.num_rows:
+            yield ColumnBatch(Contribution, table)
 
     def read_rows(self, job, numbered_lines):
         """(generator; returns the (line number, row) built) The per-row path: `line_values`, then
@@ -139,22 +177,19 @@ class ReceiptColumns:
                     rows.append((number, row))
         return rows
 
-    def read_part(self, job, part, first_number, lines):
-        """The contributions of lines parsed by pyarrow: column rules for every row, the per-row
-        builder for the rows they flag, in the order of the file."""
-        committee = trimmed(part.column("CommitteeID"))
-        if job.kept is not None:
-            wanted = pc.is_in(committee, value_set=job.kept)
-            positions = pc.indices_nonzero(wanted)
-            part, committee = part.filter(wanted), committee.filter(wanted)
-        else:
-            positions = pa.array(range(part.num_rows), pa.uint64())
-        columns, flagged = self.contribution_columns(job, part, committee)
-        table = pa.Table.from_arrays(columns, schema=CONTRIBUTION_SCHEMA)
-        if pc.any(flagged).as_py():
-            table = yield from self.with_flagged_rows(job, table, positions, flagged, first_number, lines)
-        if table.num_rows:
-            yield ColumnBatch(Contribution, table)
+    @staticmethod
+    def with_rows(table, positions, placed_rows):
+        """The table (or None) with rows built one by one put in their places ((position, row))."""
+        values = zip(*(row for _, row in placed_rows), strict=True)
+        rows = pa.Table.from_arrays(
+            [pa.array(column, field.type) for column, field in zip(values, CONTRIBUTION_SCHEMA, strict=True)],
+            schema=CONTRIBUTION_SCHEMA,
+        )
+        if table is None or not table.num_rows:
+            return rows
+        placed = pa.array([position for position, _ in placed_rows], pa.int64())
+        order = pc.sort_indices(pa.chunked_array([positions, placed]))
+        return pa.concat_tables([table, rows]).take(order)
 
     def contribution_columns(self, job, part, committee):
         """(the CONTRIBUTION_FIELDS columns, flagged): what read_receipt makes of each row, and
@@ -171,7 +206,8 @@ class ReceiptColumns:
         aggregate, aggregate_flagged = money_column(raw_aggregate)
         same = pc.equal(raw_aggregate, raw_amount)  # written as the Amount: read once (aggregate_amount)
         day, day_refused = read_distinct(at("RcvDate"), date_value, pa.string())
-        code = pc.ascii_upper(trimmed(at("D2Part")))
+        part_code, state = trimmed(at("D2Part")), trimmed(at("State"))
+        code = pc.ascii_upper(part_code)
         schedule = pc.if_else(pc.equal(code, ""), pa.scalar("(blank)"), code)
         if job.late is not None:
             schedule = pc.if_else(pc.is_in(doc, value_set=job.late), pa.scalar("A1"), schedule)
@@ -189,7 +225,7 @@ class ReceiptColumns:
             "contributor_first": blank_to_null(first),
             "contributor_last": blank_to_null(last),
             "city": blank_to_null(trimmed(at("City"))),
-            "state": blank_to_null(pc.ascii_upper(trimmed(at("State")))),
+            "state": blank_to_null(pc.ascii_upper(state)),
             "zip": blank_to_null(trimmed(at("Zip"))),
             "employer": blank_to_null(trimmed(at("Employer"))),
             "occupation": blank_to_null(trimmed(at("Occupation"))),
@@ -199,30 +235,11 @@ class ReceiptColumns:
             "entity_code": giver,
         }
         flagged = pc.or_(pc.equal(name, ""), pc.is_null(amount))
-        for more in (pc.and_(pc.invert(same), aggregate_flagged), day_refused):
+        # str.upper() of a Latin-1 letter is not ascii_upper's: such codes are left to the builder
+        not_ascii = pc.invert(pc.and_(pc.string_is_ascii(part_code), pc.string_is_ascii(state)))
+        for more in (pc.and_(pc.invert(same), aggregate_flagged), day_refused, not_ascii):
             flagged = pc.or_(flagged, more)
         return [columns[name] for name in CONTRIBUTION_FIELDS], flagged
-
-    def with_flagged_rows(self, job, table, positions, flagged, first_number, lines):
-        """(generator; returns the table) The rows the columns flagged, read by the per-row
-        builder (their rejects yielded), put back in their places."""
-        keep = pc.invert(flagged)
-        flagged_positions = positions.filter(flagged).to_pylist()
-        records = lines()
-        built = yield from self.read_rows(
-            job, [(first_number + position, records[position]) for position in flagged_positions]
-        )
-        table, positions = table.filter(keep), positions.filter(keep)
-        if not built:
-            return table
-        values = zip(*(row for _, row in built), strict=True)
-        rows = pa.Table.from_arrays(
-            [pa.array(column, field.type) for column, field in zip(values, CONTRIBUTION_SCHEMA, strict=True)],
-            schema=CONTRIBUTION_SCHEMA,
-        )
-        built_positions = pa.array([number - first_number for number, _ in built], positions.type)
-        order = pc.sort_indices(pa.chunked_array([positions, built_positions]))
-        return pa.concat_tables([table, rows]).take(order)
 
 
 class Job:
