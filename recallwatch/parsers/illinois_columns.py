@@ -13,9 +13,10 @@ line of the block (a blank line, a line with the wrong number of fields: a recor
 newline, a stray CR or control byte). The rows it reads are put back in their places: rows keep
 the order of the file, so an ID filed twice keeps its last row as in the per-row path.
 
-What comes out: ColumnBatches (recallwatch/core/batch.py) of `batch_rows` rows, and the
-Rejecteds. The filter of a scheduled run (the committees kept), the A-1 reports and the committee
-ids are the IsbeReader's own.
+What comes out: ColumnBatches (recallwatch/core/batch.py) of `batch_rows` rows, with `counted`
+set as the totals rules set it from the schedule (`with_counted`), and the Rejecteds. The filter
+of a scheduled run (the committees kept), the A-1 reports and the committee ids are the
+IsbeReader's own.
 """
 
 from itertools import chain
@@ -23,6 +24,7 @@ from itertools import chain
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from recallwatch.core import totals
 from recallwatch.core.batch import ColumnBatch
 from recallwatch.core.items import Contribution, Rejected
 from recallwatch.parsers.calaccess_columns import batches_of, parse_block
@@ -160,7 +162,7 @@ class ReceiptColumns:
             if built:
                 table = self.with_rows(table, positions, [(number - first_number, row) for number, row in built])
         if table is not None and table.num_rows:
-            yield ColumnBatch(Contribution, table)
+            yield ColumnBatch(Contribution, with_counted(table))
 
     def read_rows(self, job, numbered_lines):
         """(generator; returns the (line number, row) built) The per-row path: `line_values`, then
@@ -240,6 +242,20 @@ class ReceiptColumns:
         for more in (pc.and_(pc.invert(same), aggregate_flagged), day_refused, not_ascii):
             flagged = pc.or_(flagged, more)
         return [columns[name] for name in CONTRIBUTION_FIELDS], flagged
+
+
+def counted_of(schedule):
+    """(counted, not_counted_reason) of a receipt filed under `schedule` (ISBE files no memo rows)."""
+    return totals.counted_and_reason(schedule, 0, totals.rules_for(SOURCE))
+
+
+def with_counted(table):
+    """The table with `counted` and `not_counted_reason` as the totals rule sets them from each
+    row's schedule (once per distinct schedule): the end of the run then rewrites only the rows
+    whose rule needs other tables (A-1 receipts a D-2 lists again), not every row."""
+    counted, _ = read_distinct(table.column("schedule"), lambda schedule: counted_of(schedule)[0], pa.int64())
+    reason, _ = read_distinct(table.column("schedule"), lambda schedule: counted_of(schedule)[1], pa.string())
+    return table.append_column("counted", counted).append_column("not_counted_reason", reason)
 
 
 class Job:
