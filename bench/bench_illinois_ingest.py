@@ -59,7 +59,8 @@ def main():
                               settings={"ILLINOIS_COLUMNAR": columnar})  # fmt: skip
     for name, (elapsed, peak_mb, stored, cpu) in results.items():  # CPU: the steadier figure on a shared machine
         print(f"{name:7} path: {elapsed:7.2f} s  {elapsed / baseline:5.2f}x .import  CPU {cpu:6.2f} s = "
-              f"{cpu / baseline_cpu:5.2f}x .import's {baseline_cpu:.2f} s  peak {peak_mb:4.0f} MB  ({stored:,} stored)")  # fmt: skip
+              f"{cpu / baseline_cpu:5.2f}x .import's {baseline_cpu:.2f} s  peak {peak_mb:4.0f} MB  "
+              f"({stored:,} stored)")  # fmt: skip
     print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print("column path:")
     report_ingest("ISBE receipts", "Receipts.txt", options.rows, size_mb, folder, baseline, results["columns"])
