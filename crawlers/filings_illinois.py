@@ -39,6 +39,7 @@ class FilingsIllinoisSpider(BulkExportSpider):
         self.waiting = []  # the files of a scheduled run still to ask for, in order
         self.reader = None
         self.metadata_changed = False  # whether a file read before the money changed since the last run
+        self.receipt_columns = None  # the column reader of Receipts.txt (ILLINOIS_COLUMNAR)
 
     @staticmethod
     def table_of(path):
@@ -74,8 +75,16 @@ class FilingsIllinoisSpider(BulkExportSpider):
         if self.settings.getbool("ILLINOIS_COLUMNAR", True):
             from recallwatch.parsers.illinois_columns import ReceiptColumns  # pyarrow: only when used
 
-            reader.table_readers.update(ReceiptColumns(reader).readers())
+            self.receipt_columns = ReceiptColumns(reader)
+            reader.table_readers.update(self.receipt_columns.readers())
         return reader
+
+    def count_receipts(self):
+        """How many receipts the columns read, and how many they left to the per-row builder (in
+        the run's stats)."""
+        if self.receipt_columns is not None:
+            for name, count in self.receipt_columns.counts.items():
+                self.crawler.stats.set_value(f"recallwatch/illinois_receipts_{name}", count)
 
     def ask_next_file(self):
         """When a file is done (read, rejected or failed), the next one."""
@@ -111,6 +120,7 @@ class FilingsIllinoisSpider(BulkExportSpider):
                     pass
                 return
         yield from self.stamped(parsed(), response)
+        self.count_receipts()
 
     def parse_export(self, response):
         """A file, a folder or a zip given with -a url=: every committee kept."""
@@ -121,3 +131,4 @@ class FilingsIllinoisSpider(BulkExportSpider):
         reader = self.isbe_reader(response.url)
         parsed = reader.read_export(tables, lambda table: files.open(tables[table]), self.batch_rows)
         yield from self.stamped(parsed, response)
+        self.count_receipts()

@@ -13,6 +13,7 @@ blank lines) and an ID filed twice. The parser is also compared directly, on blo
 that their edges fall everywhere, CRLF line ends, a scheduled run's filter and empty files.
 """
 
+import re
 import shutil
 
 import pytest
@@ -99,6 +100,9 @@ def test_both_paths_count_the_same(both_paths):
     columns, rows = ((run["status"], run["items"], run["rejects"]) for run in runs)
     assert columns == rows
     assert columns[0] in ("ok", "partial")  # partial: the run has rejects
+    # The setting is obeyed: the column reader counts what it read in the run's stats (logged)
+    assert "'recallwatch/illinois_receipts_by_columns'" in results["columns"].output
+    assert "'recallwatch/illinois_receipts_by_columns'" not in results["rows"].output
 
 
 @pytest.mark.parametrize("both_paths", ["hostile"], indirect=True)
@@ -128,6 +132,10 @@ def test_hostile_rows_are_rejected_with_their_reasons(both_paths):
     assert {"JosÃ©", "Muñoz"} <= names  # Latin-1, as ISBE writes (UTF-8 bytes read as Latin-1)
     (twice,) = stored.query("select amount from contributions where id = 'illinois:R9004'")
     assert twice["amount"] == 77.77
+    # The 300 clean rows and many hostile ones are read by the columns; a few ("(40.00)", "$1,000.00",
+    # a NUL...) by the per-row builder
+    counts = dict(re.findall(r"'recallwatch/illinois_receipts_(by_\w+)': (\d+)", results["columns"].output))
+    assert int(counts["by_columns"]) > 300 and 0 < int(counts["by_builder"]) < len(HOSTILE)
 
 
 def parsed(folder, columnar, keep_ids=None, batch_rows=5000, block_bytes=BLOCK_BYTES):

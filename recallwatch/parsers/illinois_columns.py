@@ -95,6 +95,7 @@ class ReceiptColumns:
 
     def __init__(self, reader, block_bytes=BLOCK_BYTES):
         self.reader, self.block_bytes = reader, block_bytes
+        self.counts = {"by_columns": 0, "by_builder": 0}  # receipts read (not rejected), by whom
 
     def readers(self):
         return dict.fromkeys(COLUMN_TABLES, self.read)
@@ -158,11 +159,13 @@ class ReceiptColumns:
                 to_build = sorted([*others, *positions.filter(flagged).to_pylist()])
                 keep = pc.invert(flagged)
                 table, positions = table.filter(keep), positions.filter(keep)
+            self.counts["by_columns"] += table.num_rows
         if to_build:
             records = lines()
             built = yield from self.read_rows(job, [(first_number + at, records[at]) for at in to_build])
             if built:
                 table = self.with_rows(table, positions, [(number - first_number, row) for number, row in built])
+                self.counts["by_builder"] += len(built)
         if table is not None and table.num_rows:
             yield ColumnBatch(Contribution, with_counted(table))
 
