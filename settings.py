@@ -16,6 +16,7 @@ def env(name, default):
 
 BOT_NAME = "recallwatch"
 SPIDER_MODULES = ["crawlers"]
+SPIDER_LOADER_CLASS = "crawlers.loader.SpiderLoader"  # imports only the spider asked for
 NEWSPIDER_MODULE = "crawlers"
 COMMANDS_MODULE = "recallwatch.commands"
 
@@ -37,8 +38,10 @@ LOOKTHROUGH_LEVELS = int(env("LOOKTHROUGH_LEVELS", "1"))
 # a long load logs its progress every BULK_PROGRESS_SECONDS (0: never) and keeps it in the run's stats
 CALACCESS_COLUMNAR = env("CALACCESS_COLUMNAR", "1") not in ("0", "false", "False", "")
 BULK_PROGRESS_SECONDS = float(env("BULK_PROGRESS_SECONDS", "10"))
-# Rows of ColumnBatches written in one transaction (pipelines/store.py)
+# Rows of ColumnBatches written in one transaction (pipelines/store.py), by the bulk writer process
+# (recallwatch/runtime/bulk_writer.py; 0: in the crawl process, as tuples)
 STORE_BULK_ROWS = int(env("STORE_BULK_ROWS", "20000"))
+BULK_WRITER = env("BULK_WRITER", "1") not in ("0", "false", "False", "")
 
 # Limits on what a fetched document may be (a larger one is rejected with the reason): pages and
 # API answers (the export spiders allow more), and what an export zip may expand to

@@ -9,9 +9,10 @@
    `apt-get install -y sqlite3` if it is missing).
 3. The real thing: the whole `scrapy crawl filings_calaccess -a url=file://.../RCPT_CD.TSV` into a
    fresh database (start-up, every pipeline: coverage, normalize, validate, link, donors, store;
-   then the end of the run: indexes, totals rules), under /usr/bin/time -v for the peak memory
-   (max resident set size) of the crawl process. Twice: the column path (the default) and the
-   per-row path (`-s CALACCESS_COLUMNAR=0`), which must store the same rows.
+   then the end of the run: indexes, totals rules), timed as one command. Its peak memory is the
+   crawl process's own plus the memory its bulk writer held of its own (the run's stats keep both),
+   and the end of the run's steps are timed one by one (the run's stats too). Twice: the column path
+   (the default) and the per-row path (`-s CALACCESS_COLUMNAR=0`), which must store the same rows.
 
 Prints rows/s of each, the ratios to `.import` (target for the column path: at most 1.3x) and the
 peak memories (target: under 200 MB). The WARC archive is off (the manifest fetch of a local export
@@ -19,6 +20,7 @@ is tiny anyway). Donors are resolved in the donor stage, for every row, as in ev
 """
 
 import argparse
+import json
 import re
 import shutil
 import sqlite3
@@ -65,8 +67,8 @@ def sqlite_import(tsv, database, mode="tabs", table="rcpt_cd"):
 
 
 def crawl(tsv, folder, columnar=True, spider="filings_calaccess", settings=None):
-    """(seconds, peak MB, contributions stored, CPU seconds) of a whole crawl; `settings`: more
-    `-s NAME=value` settings (a dict)."""
+    """(seconds, peak MB, contributions stored, CPU seconds, end of the run's step seconds) of a
+    whole crawl; `settings`: more `-s NAME=value` settings (a dict)."""
     database = folder / "recalls.db"
     command = [
         "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", spider,
@@ -81,18 +83,33 @@ def crawl(tsv, folder, columnar=True, spider="filings_calaccess", settings=None)
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
         sys.exit(f"crawl failed:\n{process.stderr[-3000:]}")
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", process.stderr).group(1))
-    stored = sqlite3.connect(database).execute("select count(*) from contributions").fetchone()[0]
-    return elapsed, peak_kb / 1024, stored, cpu_seconds(process.stderr)
+    database = sqlite3.connect(database)
+    stored = database.execute("select count(*) from contributions").fetchone()[0]
+    stats = json.loads(database.execute("select stats from crawl_runs order by started desc limit 1").fetchone()[0])
+    return elapsed, peak_memory(stats), stored, cpu_seconds(process.stderr), stats.get("recallwatch/end_of_run_seconds")
+
+
+def peak_memory(stats):
+    """The crawl's peak memory in MB: its own, and its bulk writer's own memory added (the writer's
+    libraries are the crawl's: Python and pyarrow, mapped from the same files; the two peaks may not
+    coincide, so the sum is at most what the two held at once)."""
+    return stats["recallwatch/peak_mb"] + (stats.get("recallwatch/bulk_writer") or {}).get("private_peak_mb", 0)
+
+
+def end_of_run_line(seconds):
+    """The end of the run's steps that took a tenth of a second or more, and their total."""
+    slow = ", ".join(f"{step} {took:.1f}" for step, took in seconds.items() if took >= 0.1)
+    return f"end of the run {sum(seconds.values()):.1f} s ({slow})"
 
 
 def report_ingest(label, file_label, rows, size_mb, folder, baseline, crawled, target=1.5):
     """Print and emit the figures of a bulk source's ingest bench (Illinois, Pennsylvania): the
     whole crawl against sqlite3's .import of the same file, and the crawl's peak memory."""
-    elapsed, peak_mb, stored, _ = crawled
+    elapsed, peak_mb, stored, _, end_seconds = crawled
     print(f"{file_label}: {rows:,} rows, {size_mb:,.0f} MB ({folder})")
     print(f"sqlite3 .import          : {baseline:7.2f} s  {rows / baseline:10,.0f} rows/s")
     print(f"scrapy crawl (whole run) : {elapsed:7.2f} s  {rows / elapsed:10,.0f} rows/s  ({stored:,} stored)")
+    print(f"    of which {end_of_run_line(end_seconds)}")
     print(f"ratio crawl / .import    : {elapsed / baseline:7.2f}x   (target: within {target}x)")
     print(f"peak memory of the crawl : {peak_mb:7.0f} MB  (target: under 200 MB)")
     emit(
@@ -137,14 +154,15 @@ def main():
     print(
         f"sqlite3 .import              : {baseline:7.2f} s  {rows / baseline:10,.0f} rows/s  CPU {baseline_cpu:6.2f} s"
     )
-    for name, (elapsed, peak_mb, stored, cpu) in results.items():
+    for name, (elapsed, peak_mb, stored, cpu, end_seconds) in results.items():
         print(
             f"scrapy crawl, {name:7} path  : {elapsed:7.2f} s  {rows / elapsed:10,.0f} rows/s  "
             f"{elapsed / baseline:5.2f}x .import  CPU {cpu:6.2f} s = {cpu / baseline_cpu:5.2f}x .import's  "
             f"peak {peak_mb:4.0f} MB  ({stored:,} stored)"
         )
+        print(f"    of which {end_of_run_line(end_seconds)}")
     print("targets: the column path within 1.3x .import, under 200 MB")
-    elapsed, peak_mb, _, cpu = results["columns"]
+    elapsed, peak_mb, _, cpu, _ = results["columns"]
     figures = [
         figure(f"CAL-ACCESS ingest rows/s, column path ({rows:,} rows; baseline sqlite3 .import)",
                rows / elapsed, rows / baseline, elapsed / baseline, "time / .import's <= 1.3",
@@ -155,7 +173,7 @@ def main():
     figures.append(figure("CAL-ACCESS ingest CPU seconds, column path (baseline .import's)", cpu, baseline_cpu,
                           cpu / baseline_cpu, None, None, "s"))  # fmt: skip
     if "rows" in results:
-        elapsed, peak_mb, _, cpu = results["rows"]
+        elapsed, peak_mb, _, cpu, _ = results["rows"]
         figures += [
             figure(f"CAL-ACCESS ingest rows/s, per-row path ({rows:,} rows; baseline sqlite3 .import)",
                    rows / elapsed, rows / baseline, elapsed / baseline, None, None, "rows/s"),

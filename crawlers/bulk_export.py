@@ -20,6 +20,7 @@ from scrapy.http import Response
 
 from crawlers.filings_base import FilingsSpider
 from recallwatch.parsers.archives import ArchiveLimits, open_zip
+from recallwatch.runtime.memory import give_freed_memory_back
 
 LOCAL_EXPORT = "local_export_path"
 
@@ -156,6 +157,7 @@ class BulkExportSpider(FilingsSpider):
 
     def __init__(self, *args, batch_rows=5000, **kwargs):
         super().__init__(*args, **kwargs)
+        give_freed_memory_back()
         self.batch_rows = int(batch_rows)
 
     @staticmethod

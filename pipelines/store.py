@@ -20,6 +20,7 @@ The last rows are written by the end of the run (recallwatch/runtime/end_of_run.
 
 import gc
 import logging
+import os
 import sqlite3
 import time
 from collections import Counter
@@ -30,23 +31,34 @@ from twisted.internet import task
 from pipelines.donors import DonorBook
 from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
 from recallwatch.core.schema import create_indexes, drop_indexes_while_empty
+from recallwatch.runtime.bulk_writer import STAGED_ROWS, BulkWriter, sqlite_types
 from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
 
 logger = logging.getLogger(__name__)
 
 
-def upsert_statement(item_class, fields):
-    """The upsert of rows carrying `fields` (and their fetch_id, last). An `insert_only` item (a
-    stand-in row, such as a committee known only by its filer id) never replaces a stored row."""
+def upsert_statement(item_class, fields, staged=False, fetch_id=None):
+    """The upsert of rows carrying `fields` (and their fetch_id, last), given as parameters, or,
+    `staged`, read from the bulk writer's STAGED_ROWS with `fetch_id` as their fetch_id. An
+    `insert_only` item (a stand-in row, such as a committee known only by its filer id) never
+    replaces a stored row."""
     columns = [*fields, "fetch_id"]
     updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column not in item_class.key)
     conflict = "DO NOTHING" if item_class.insert_only else f"DO UPDATE SET {updates}"
+    if staged:  # `WHERE true`: SQLite's rule for an upsert reading a SELECT
+        selected = ", ".join(f"[{field}]" for field in fields)
+        rows = f"SELECT {selected}, {sql_literal(fetch_id)} FROM {STAGED_ROWS} WHERE true"
+    else:
+        rows = f"VALUES ({', '.join('?' for _ in columns)})"
     return (
-        f"INSERT INTO [{item_class.table}] ({', '.join(f'[{column}]' for column in columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)}) "
+        f"INSERT INTO [{item_class.table}] ({', '.join(f'[{column}]' for column in columns)}) {rows} "
         f"ON CONFLICT ({', '.join(item_class.key)}) {conflict}"
     )
+
+
+def sql_literal(text):
+    return "NULL" if text is None else "'" + str(text).replace("'", "''") + "'"
 
 
 def column_rows(batch, slice_rows=5000):
@@ -86,6 +98,12 @@ class StorePipeline:
         self.bulk_tables = set()  # tables of the spider-made batches waiting
         self.unindexed_tables = []  # tables a first bulk load filled without their secondary indexes
         self.timer = None
+        # ColumnBatches go to the bulk writer process (recallwatch/runtime/bulk_writer.py), started
+        # at the first of them; BULK_WRITER=0 writes them here, as tuples
+        self.use_bulk_writer = crawler.settings.getbool("BULK_WRITER")
+        self.database_path = crawler.settings.get("DATABASE")
+        self.bulk_writer = None
+        self.awaiting_commit = []  # (bulk writer commit number, the DocumentDone markers it completes)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -167,35 +185,90 @@ class StorePipeline:
         self.oldest = None
 
     def write_pending(self):
+        if self.use_bulk_writer and all(isinstance(rows, ColumnBatch) for _, _, rows in self.pending) and self.pending:
+            self.write_through_bulk_writer()
+            return
+        if self.bulk_writer is not None:
+            self.bulk_writer.wait()  # its rows first: rows written here come later in the export
         db = self.run.db
         with db.atomic():
-            for table in self.pending_per_table:
-                if table not in self.written_tables:
-                    self.written_tables.add(table)
-                    if table in self.bulk_tables and drop_indexes_while_empty(db, table):
-                        self.unindexed_tables.append(table)
+            self.drop_indexes_of_new_tables()
             for item_class, fields, rows in self.pending:
-                key = (item_class, fields)
-                if key not in self.statements:
-                    self.statements[key] = upsert_statement(item_class, fields)
+                statement = self.statement(item_class, fields)
                 if isinstance(rows, ColumnBatch):
                     for part in column_rows(rows):
-                        db.conn.executemany(self.statements[key], part)
+                        db.conn.executemany(statement, part)
                 else:
-                    db.conn.executemany(self.statements[key], rows)
+                    db.conn.executemany(statement, rows)
             self.donors.write()
             # In the same transaction as their items: a fetch is complete only if its items are stored.
-            db.conn.executemany(
-                "UPDATE fetches SET complete = 1, links = ? WHERE id = ?",
-                [(done["links"], done["fetch_id"]) for done in self.completed_fetches],
-            )
+            self.mark_complete(self.completed_fetches + self.fetches_committed())
         self.donors.committed()
+
+    def write_through_bulk_writer(self):
+        """The waiting ColumnBatches, written by the bulk writer in one transaction of its own; the
+        donors they name are written here first. Their fetches are marked complete once the bulk
+        writer says their rows are committed (a later flush, or `close`)."""
+        db = self.run.db
+        with db.atomic():
+            self.drop_indexes_of_new_tables(for_bulk_writer=True)
+            self.donors.write()
+            self.mark_complete(self.fetches_committed())
+        self.donors.committed()
+        if self.bulk_writer is None:
+            # By its real path: the writer's SQLite names the -wal and -shm files after it
+            self.bulk_writer = BulkWriter(os.path.realpath(self.database_path))
+        for item_class, fields, batch in self.pending:
+            statement = upsert_statement(item_class, fields, staged=True, fetch_id=batch.fetch_id)
+            self.bulk_writer.write(statement, sqlite_types(batch.data))
+        self.awaiting_commit.append((self.bulk_writer.commit(), list(self.completed_fetches)))
+
+    def statement(self, item_class, fields):
+        key = (item_class, fields)
+        if key not in self.statements:
+            self.statements[key] = upsert_statement(item_class, fields)
+        return self.statements[key]
+
+    def drop_indexes_of_new_tables(self, for_bulk_writer=False):
+        db = self.run.db
+        for table in self.pending_per_table:
+            if table not in self.written_tables:
+                self.written_tables.add(table)
+                if table in self.bulk_tables and drop_indexes_while_empty(db, table, keep_rule_free=for_bulk_writer):
+                    self.unindexed_tables.append(table)
+
+    def fetches_committed(self):
+        """The DocumentDone markers whose rows the bulk writer has committed (forgotten here: the
+        caller marks them complete)."""
+        if self.bulk_writer is None:
+            return []
+        done = [entry for entry in self.awaiting_commit if self.bulk_writer.done(entry[0])]
+        self.awaiting_commit = [entry for entry in self.awaiting_commit if entry not in done]
+        return [marker for _, markers in done for marker in markers]
+
+    def mark_complete(self, markers):
+        self.run.db.conn.executemany(
+            "UPDATE fetches SET complete = 1, links = ? WHERE id = ?",
+            [(done["links"], done["fetch_id"]) for done in markers],
+        )
 
     def close(self):
         """Stop the timer and write the last rows (the end of the run's first step)."""
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         self.flush()
+        if self.bulk_writer is not None:
+            try:
+                writer = self.bulk_writer
+                writer.close()
+                kept = {"rows": writer.rows, "commits": writer.sent, "peak_mb": writer.peak_mb,
+                        "private_peak_mb": writer.private_peak_mb}  # fmt: skip
+                self.run.crawler.stats.set_value("recallwatch/bulk_writer", kept)
+                with self.run.db.atomic():
+                    self.mark_complete(self.fetches_committed())
+            except sqlite3.DatabaseError as error:
+                self.run.database_failed(error)
+            self.bulk_writer = None
 
     def create_deferred_indexes(self, but=()):
         """Build the indexes a first bulk load went without, but those of the tables in `but`

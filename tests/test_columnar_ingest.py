@@ -1,7 +1,8 @@
 """The column path of the CAL-ACCESS receipts (recallwatch/parsers/calaccess_columns.py, the
-default) stores exactly what the per-row path (`CALACCESS_COLUMNAR=0`) stores: the same export is
-crawled both ways and every table is compared row by row, rejects included (run ids, times and
-fetch ids apart).
+default) stores exactly what the per-row path (`CALACCESS_COLUMNAR=0`) stores, whether its rows are
+written by the bulk writer process (the default) or in the crawl process (`BULK_WRITER=0`): the same
+export is crawled each way and every table is compared row by row, rejects included (run ids, times
+and fetch ids apart).
 
 The exports: the real sample tables (tests/fixtures/filings_calaccess/samples), the crafted ones
 (crafted), and a hostile one: the hostile export of test_hostile_values_calaccess.py with, in
@@ -103,9 +104,12 @@ def both_paths(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"columnar_{request.param}")
     export = hostile_export(folder) if request.param == "hostile" else CALACCESS / request.param
     results = {}
-    for path, columnar in (("columns", "1"), ("rows", "0")):
+    # the column path through the bulk writer (the default), the same written in the crawl
+    # process, and the per-row path
+    paths = {"columns": ("1", "1"), "columns_in_process": ("1", "0"), "rows": ("0", "1")}
+    for path, (columnar, bulk_writer) in paths.items():
         result = crawled("filings_calaccess", folder / path, f"url={file_url(export)}",
-                       settings={"CALACCESS_COLUMNAR": columnar})  # fmt: skip
+                       settings={"CALACCESS_COLUMNAR": columnar, "BULK_WRITER": bulk_writer})  # fmt: skip
         results[path] = result
     return request.param, results
 
@@ -113,10 +117,11 @@ def both_paths(request, tmp_path_factory):
 @pytest.mark.parametrize("table", COMPARED_TABLES)
 def test_both_paths_store_the_same_rows(both_paths, table):
     _, results = both_paths
-    columns, rows = table_rows(results["columns"].db, table), table_rows(results["rows"].db, table)
-    assert columns == rows
+    rows = table_rows(results["rows"].db, table)
+    assert table_rows(results["columns"].db, table) == rows
+    assert table_rows(results["columns_in_process"].db, table) == rows
     if table == "contributions":
-        assert columns  # something was stored
+        assert rows  # something was stored
 
 
 def test_both_paths_count_the_same(both_paths):

@@ -1,7 +1,8 @@
 """The column path of ISBE Receipts.txt (recallwatch/parsers/illinois_columns.py, the default)
 stores exactly what the per-row path (`ILLINOIS_COLUMNAR=0`) stores: the same export is crawled both
-ways and every table is compared row by row, rejects included (run ids, times and fetch ids apart),
-with the comparison of tests/test_columnar_ingest.py.
+ways (the column path's rows written by the bulk writer process, the default, and in the crawl
+process, `BULK_WRITER=0`) and every table is compared row by row, rejects included (run ids, times
+and fetch ids apart), with the comparison of tests/test_columnar_ingest.py.
 
 The exports: the real sample rows (tests/fixtures/filings_illinois/samples), the crafted export
 (crafted), the broken rows (broken: records split by a newline, a stray tab, NA codes and amounts)
@@ -79,19 +80,23 @@ def both_paths(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"illinois_columnar_{request.param}")
     export = hostile_export(folder) if request.param == "hostile" else ILLINOIS / request.param
     results = {}
-    for path, columnar in (("columns", "1"), ("rows", "0")):
+    # the column path through the bulk writer (the default), the same written in the crawl
+    # process, and the per-row path
+    paths = {"columns": ("1", "1"), "columns_in_process": ("1", "0"), "rows": ("0", "1")}
+    for path, (columnar, bulk_writer) in paths.items():
         results[path] = crawled("filings_illinois", folder / path, f"url={file_url(export)}",
-                                settings={"ILLINOIS_COLUMNAR": columnar})  # fmt: skip
+                                settings={"ILLINOIS_COLUMNAR": columnar, "BULK_WRITER": bulk_writer})  # fmt: skip
     return request.param, results
 
 
 @pytest.mark.parametrize("table", ALL_TABLES)
 def test_both_paths_store_the_same_rows(both_paths, table):
     _, results = both_paths
-    columns, rows = table_rows(results["columns"].db, table), table_rows(results["rows"].db, table)
-    assert columns == rows
+    rows = table_rows(results["rows"].db, table)
+    assert table_rows(results["columns"].db, table) == rows
+    assert table_rows(results["columns_in_process"].db, table) == rows
     if table == "contributions":
-        assert columns  # something was stored
+        assert rows  # something was stored
 
 
 def test_both_paths_count_the_same(both_paths):

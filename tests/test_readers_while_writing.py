@@ -3,8 +3,9 @@ while a large CAL-ACCESS ingest writes to it, and client threads on 127.0.0.1 ke
 queries and a consistency query. No request may fail (an HTTP error, a "database is locked"), and
 no read may see half of a batch.
 
-The batch boundary: filings_calaccess yields receipts as RecordBatch objects of `batch_rows` rows,
-and the store pipeline writes each in one transaction (pipelines/store.py). The generated file has
+The batch boundary: filings_calaccess yields receipts in batches of `batch_rows` rows, and the
+store pipeline writes whole batches in one transaction (pipelines/store.py; the column path's
+batches through the bulk writer process, one of its transactions per flush). The generated file has
 20 receipts per filing and a row count that is a multiple of the batch size (itself a multiple of
 20), so at every instant the number of receipts stored is a multiple of the batch size and every
 filing has 0 or 20 of them; a half-written batch would break both. (Checked by hand: with each

@@ -12,11 +12,13 @@ against the prosecutor) of one campaign: committees.campaign_id + committees.sid
 
 from recallwatch.core.interests import Giver, classify
 
-# The largest row of each donor (SQLite's bare columns follow the row max() picked) and its total
+# The largest row of each donor (SQLite's bare columns follow the row max() picked) and its total.
+# `not indexed`: one pass through the table and a sort is twice as fast as visiting the rows in the
+# donor_id index's order (2,000,000 rows of 200,000 donors: 3.9 s against 8.5 s); every row is read anyway.
 DONOR_ROWS = """
 select donor_id, max(abs(amount)) as largest, entity_code, entity_code_raw, schedule, employer, occupation,
        sum(case when current = 1 and counted = 1 then amount else 0 end) as counted_total
-from contributions where donor_id is not null group by donor_id
+from contributions not indexed where donor_id is not null group by donor_id
 """
 MEGA_DONORS = """
 select distinct donor_id from (

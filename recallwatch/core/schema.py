@@ -161,6 +161,10 @@ INDEXES = [
     ("rejects", ["spider"]),
 ]
 
+# The columns the totals rules (recallwatch/core/totals.py) set on the rows of a load: an index on
+# one of them is built after the rules, the others can be kept up to date as the rows come.
+RULE_COLUMNS = {"current", "counted", "not_counted_reason", "committee_id", "recipient_committee_id", "campaign_id"}
+
 # Full-text indexed columns (kept up to date by triggers): the site's search box searches them all.
 FULL_TEXT = {
     "articles": ["title", "text"],
@@ -232,15 +236,21 @@ def create_indexes(db, table=None):
             db[name].create_index(columns, if_not_exists=True)
 
 
-def drop_indexes_while_empty(db, table):
+def drop_indexes_while_empty(db, table, keep_rule_free=False):
     """Drop the secondary indexes of `table` if it holds no row yet, so that a first bulk load
     appends to the table alone; `create_indexes(db, table)` builds them after the load, in one
     sorted pass each (the 4 indexes of contributions, kept up to date row by row, make its inserts
     about 1.7x slower).
-    Returns whether it dropped them. A populated table (served live) keeps its indexes."""
+    With `keep_rule_free`, it keeps the indexes on none of the RULE_COLUMNS (the bulk writer keeps
+    them up to date as it loads, on the machine's other core).
+    Returns whether it dropped any. A populated table (served live) keeps its indexes."""
     if db.execute(f"SELECT EXISTS (SELECT 1 FROM [{table}])").fetchone()[0]:
         return False
-    secondary = [columns for name, columns in INDEXES if name == table]
+    secondary = [
+        columns
+        for name, columns in INDEXES
+        if name == table and not (keep_rule_free and RULE_COLUMNS.isdisjoint(columns))
+    ]
     dropped = False
     for index in db[table].indexes:
         if index.columns in secondary:

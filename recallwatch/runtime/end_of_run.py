@@ -26,13 +26,15 @@ Scrapy calls the pipelines' close_spider before the spider_closed signal, and th
 handlers and extensions is that of their registration; none of it matters here: the Run (a Scrapy
 extension) calls `finish` on spider_closed, and `finish` runs the steps in the order of the list.
 Each step's name is recorded, as it starts, in the run's stats (`recallwatch/end_of_run`, kept in
-crawl_runs.stats). A step that raises is logged, the next steps still run (but not the rest of its
+crawl_runs.stats), and the seconds it took once it is done (`recallwatch/end_of_run_seconds`). A
+step that raises is logged, the next steps still run (but not the rest of its
 transaction, which is rolled back), and the run is `failed`.
 """
 
 import logging
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -144,6 +146,7 @@ def finish(run, spider, reason, steps=STEPS):
 def _run_step(run, stats, step, spider, reason, reraise=False):
     run.end_of_run_steps.append(step.name)
     stats.set_value("recallwatch/end_of_run", list(run.end_of_run_steps))
+    started = time.monotonic()
     try:
         done = step.run(run, spider, reason)
     except sqlite3.DatabaseError as error:
@@ -159,5 +162,9 @@ def _run_step(run, stats, step, spider, reason, reraise=False):
         if reraise:
             raise
         return
+    finally:
+        seconds = dict(stats.get_value("recallwatch/end_of_run_seconds") or {})
+        seconds[step.name] = round(time.monotonic() - started, 3)
+        stats.set_value("recallwatch/end_of_run_seconds", seconds)
     if done:
         stats.set_value(f"recallwatch/end_of_run/{step.name}", done)

@@ -13,6 +13,7 @@ Status rules:
 import json
 import logging
 import os
+import resource
 import secrets
 import sqlite3
 import time
@@ -44,6 +45,9 @@ STATS_KEPT = (
     "recallwatch/not_modified",
     "recallwatch/skipped_stored_leaves",
     "recallwatch/end_of_run",
+    "recallwatch/end_of_run_seconds",
+    "recallwatch/bulk_writer",
+    "recallwatch/peak_mb",
     "recallwatch/progress",
     "finish_reason",
 )
@@ -203,6 +207,8 @@ class Run:
         unchanged = stats.get_value("recallwatch/unchanged", 0) + stats.get_value("recallwatch/not_modified", 0)
         not_refetched = stats.get_value("recallwatch/skipped_stored_leaves", 0)
         status, why = self.status(reason, errors, unchanged, not_refetched)
+        # The crawl process's own peak memory (a bulk writer's is in recallwatch/bulk_writer)
+        stats.set_value("recallwatch/peak_mb", round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
         self.summary = {
             "id": self.id,
             "spider": spider.name,

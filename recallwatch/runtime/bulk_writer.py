@@ -1,0 +1,321 @@
+"""The bulk writer: a child process that writes the rows of ColumnBatches (a bulk export's
+column reader) into the database, while the crawl reads the next ones.
+
+Why a process of its own:
+- It binds whole Arrow columns in C, with the ADBC SQLite driver (`adbc_driver_sqlite`): no Python
+  tuple is made per row (in the crawl process that was the largest part of a bulk load).
+- That driver carries its own SQLite library. Two SQLite libraries in one process undo each
+  other's POSIX file locks (https://sqlite.org/howtocorrupt.html, 2.2.1), so it runs in another
+  process, where locking between the two is SQLite's usual one.
+- It uses the machine's second core: it writes batch N while the crawl reads batch N + 1.
+
+The crawl process (`BulkWriter`) sends, for each write, the upsert to run and the rows as an Arrow
+IPC stream; the child loads them into a temporary table and runs the upsert, which reads them from
+there (`STAGED_ROWS`): the same `INSERT ... ON CONFLICT` as the in-process path, so the same rows
+win. All the writes between two commits are one transaction (readers never see half a batch); the
+child answers each commit with its number once it is durable, or with the error that stopped it
+(a full disk, a read-only file). The store marks a fetch complete only once the commit holding its
+rows has been answered.
+
+Frames on the child's stdin: a 4-byte big-endian length, then JSON ({"op": "write", "sql": ...}
+followed by one frame holding the IPC stream; {"op": "commit", "seq": N}; {"op": "close"}).
+Answers on its stdout: one JSON line per commit ({"seq": N} or {"seq": N, "error": "..."}), and its
+peak memory when it closes ({"peak_kb": K, "private_peak_kb": P}: the crawl keeps them in its stats,
+`recallwatch/bulk_writer`).
+"""
+
+import json
+import re
+import resource
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+
+from recallwatch.runtime.memory import give_freed_memory_back
+
+STAGED_ROWS = "temp.bulk_rows"
+LENGTH = struct.Struct(">I")
+# SQLite's own words for the errors a write can end with (what sqlite3 would raise), and what the
+# ADBC driver writes before them
+SQLITE_ERRORS = (
+    "database is locked",
+    "attempt to write a readonly database",
+    "disk I/O error",
+    "database disk image is malformed",
+    "database or disk is full",
+    "file is not a database",
+    "unable to open database file",
+)
+ADBC_PREFIX = re.compile(r"^[A-Z_]+: (?:\[SQLite\] )?(?:Failed to [^:]*: )?")
+
+
+class BulkWriterError(sqlite3.OperationalError):
+    """The child could not write (its SQLite error, in SQLite's words): the store handles it as any
+    other database error (the run stops and fails with the cause)."""
+
+
+class BulkWriter:
+    """The crawl process's side: starts the child, sends it writes and commits, and waits for
+    their answers. At most `max_in_flight` commits are unanswered at once (memory stays flat: a
+    slow disk makes the crawl wait, not the batches pile up)."""
+
+    def __init__(self, database_path, max_in_flight=2):
+        self.max_in_flight = max_in_flight
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "recallwatch.runtime.bulk_writer", str(database_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+        )
+        self.sent = 0  # the number of the last commit sent
+        self.answered = 0  # the number of the last commit answered
+        self.failure = None
+        self.rows = 0  # rows sent
+        self.peak_mb = None  # the child's peak memory, as it says when it closes
+        self.private_peak_mb = None  # and the most of it that was its own (not shared libraries)
+        self.answers = threading.Condition()
+        self.listener = threading.Thread(target=self._listen, name="bulk-writer-answers", daemon=True)
+        self.listener.start()
+
+    def write(self, sql, data):
+        """Send rows (a pyarrow Table) and the upsert that reads them from STAGED_ROWS."""
+        self._raise_failure()
+        self._send(json.dumps({"op": "write", "sql": sql}).encode())
+        self._send(ipc_bytes(data))
+        self.rows += data.num_rows
+
+    def commit(self):
+        """End the transaction of the writes sent so far; returns its number (see `wait`)."""
+        self._raise_failure()
+        self.sent += 1
+        self._send(json.dumps({"op": "commit", "seq": self.sent}).encode())
+        self.wait(self.sent - self.max_in_flight)
+        return self.sent
+
+    def done(self, seq):
+        """Whether commit `seq` is durable (without waiting)."""
+        self._raise_failure()
+        return self.answered >= seq
+
+    def wait(self, seq=None):
+        """Wait until commit `seq` (default: every commit sent) is durable; raises BulkWriterError
+        if the child failed."""
+        seq = self.sent if seq is None else seq
+        with self.answers:
+            while self.answered < seq and self.failure is None:
+                self.answers.wait()
+        self._raise_failure()
+
+    def close(self):
+        """Wait for every commit, then let the child end."""
+        try:
+            self.wait()
+        finally:
+            self._stop()
+
+    def _stop(self):
+        if self.process.poll() is None:
+            try:
+                self._send(json.dumps({"op": "close"}).encode())
+                self.process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.listener.join(timeout=5)
+        self.errors.close()
+
+    def _send(self, payload):
+        try:
+            self.process.stdin.write(LENGTH.pack(len(payload)))
+            self.process.stdin.write(payload)
+            self.process.stdin.flush()
+        except OSError:  # the child has gone: its answer or its stderr says why
+            self.process.wait()
+            self.listener.join(timeout=5)
+            if self.failure is None:
+                self._fail(self._stderr_tail() or f"the bulk writer stopped (exit code {self.process.returncode})")
+            self._raise_failure()
+
+    def _listen(self):
+        for line in self.process.stdout:
+            answer = json.loads(line)
+            if "peak_kb" in answer:
+                self.peak_mb = round(answer["peak_kb"] / 1024, 1)
+                self.private_peak_mb = round(answer["private_peak_kb"] / 1024, 1)
+            elif "error" in answer:
+                self._fail(answer["error"])
+            else:
+                with self.answers:
+                    self.answered = answer["seq"]
+                    self.answers.notify_all()
+        # Its output closed: it ended. Unanswered commits are lost, and the crawl must know.
+        self.process.wait()
+        if self.answered < self.sent and self.failure is None:
+            self._fail(self._stderr_tail() or f"the bulk writer stopped (exit code {self.process.returncode})")
+
+    def _fail(self, message):
+        with self.answers:
+            self.failure = message
+            self.answers.notify_all()
+
+    def _raise_failure(self):
+        if self.failure is not None:
+            raise BulkWriterError(self.failure)
+
+    def _stderr_tail(self):
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else None
+
+
+def ipc_bytes(data):
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, data.schema) as stream:
+        stream.write_table(data)
+    return sink.getvalue()
+
+
+def sqlite_types(data):
+    """The table with only the types the driver binds as sqlite3 would bind their Python values:
+    dictionaries decoded, booleans as integers, all-null columns as text."""
+    import pyarrow as pa
+
+    columns = []
+    for column in data.columns:
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            column, kind = column.cast(kind.value_type), kind.value_type
+        if pa.types.is_boolean(kind):
+            column = column.cast(pa.int64())
+        elif pa.types.is_null(kind) or pa.types.is_large_string(kind):
+            column = column.cast(pa.string())
+        columns.append(column)
+    return pa.table(columns, names=data.column_names)
+
+
+# The child process
+
+
+def read_frame(stream):
+    header = stream.read(LENGTH.size)
+    if len(header) < LENGTH.size:
+        return None  # the crawl has gone (or closed us): what is not committed is rolled back
+    (length,) = LENGTH.unpack(header)
+    payload = stream.read(length)
+    if len(payload) < length:
+        return None
+    return payload
+
+
+def sqlite_message(error):
+    """SQLite's own words in an ADBC error ("IO: Failed to step query: database or disk is full"
+    says "database or disk is full", as sqlite3 would)."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    for words in SQLITE_ERRORS:
+        if words in message:
+            return words
+    return ADBC_PREFIX.sub("", message)
+
+
+def peak_kb():
+    """This process's peak resident memory (VmHWM: since its exec; ru_maxrss would count the crawl
+    process's memory at the fork)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def private_kb():
+    """The memory only this process holds now (its own pages; the libraries it maps are shared with
+    the crawl process, which has loaded the same pyarrow and Python)."""
+    try:
+        with open("/proc/self/smaps_rollup") as rollup:
+            return sum(int(line.split()[1]) for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except OSError:
+        return None
+
+
+def answer(out, seq, error=None):
+    out.write(json.dumps({"seq": seq} if error is None else {"seq": seq, "error": error}) + "\n")
+    out.flush()
+
+
+def serve(database_path, frames, out):
+    import adbc_driver_manager
+    import adbc_driver_sqlite.dbapi
+    import pyarrow as pa
+
+    # The system allocator gives each batch's memory back once it is written (pyarrow's pool keeps it)
+    pa.set_memory_pool(pa.system_memory_pool())
+    connection = adbc_driver_sqlite.dbapi.connect(str(database_path), autocommit=True)
+    cursor = connection.cursor()
+    failure = None
+    in_transaction = False
+    private_peak = 0  # the most memory of its own it held, at the end of a transaction
+    try:
+        for statement in ("PRAGMA busy_timeout = 30000", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY"):
+            cursor.execute(statement)
+        while (frame := read_frame(frames)) is not None:
+            command = json.loads(frame)
+            if command["op"] == "close":
+                out.write(json.dumps({"peak_kb": peak_kb(), "private_peak_kb": private_peak}) + "\n")
+                out.flush()
+                break
+            try:
+                if command["op"] == "write":
+                    data = pa.ipc.open_stream(read_frame(frames)).read_all()
+                    if failure is not None:
+                        continue
+                    if not in_transaction:
+                        cursor.execute("BEGIN IMMEDIATE")
+                        in_transaction = True
+                    cursor.adbc_ingest("bulk_rows", data, mode="replace", temporary=True)
+                    cursor.execute(command["sql"])
+                elif command["op"] == "commit":
+                    if failure is None and in_transaction:
+                        cursor.execute("COMMIT")
+                        in_transaction = False
+                        private_peak = max(private_peak, private_kb() or 0)
+                    answer(out, command["seq"], failure)
+            except adbc_driver_manager.Error as error:
+                failure = sqlite_message(error)
+                if in_transaction:
+                    try:
+                        cursor.execute("ROLLBACK")
+                    except adbc_driver_manager.Error:
+                        pass
+                    in_transaction = False
+                if command["op"] == "commit":
+                    answer(out, command["seq"], failure)
+    finally:
+        cursor.close()
+        connection.close()
+
+
+def main():
+    # Ctrl-C stops the crawl, which then commits its last rows through this process: not this one
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    give_freed_memory_back()
+    frames = sys.stdin.buffer
+    try:
+        serve(sys.argv[1], frames, sys.stdout)
+    except Exception as error:  # it could not even start: say why on the first answer's line
+        answer(sys.stdout, 0, sqlite_message(error))
+        raise
+
+
+if __name__ == "__main__":
+    main()
