@@ -66,7 +66,9 @@ def sqlite_import(tsv, database, mode="tabs", table="rcpt_cd"):
     return time.perf_counter() - started, cpu_seconds(process.stderr)
 
 
-def crawl(tsv, folder, columnar=True, spider="filings_calaccess"):
+def crawl(tsv, folder, columnar=True, spider="filings_calaccess", settings=None):
+    """(seconds, peak MB, contributions stored, CPU seconds, end of the run's step seconds) of a
+    whole crawl; `settings`: more `-s NAME=value` settings (a dict)."""
     database = folder / "recalls.db"
     command = [
         "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", spider,
@@ -74,6 +76,8 @@ def crawl(tsv, folder, columnar=True, spider="filings_calaccess"):
         "-s", f"DATABASE={database}", "-s", f"ARCHIVE_DIR={folder / 'archive'}", "-s", "ARCHIVE_ENABLED=0",
         "-s", "LOG_LEVEL=WARNING", "-s", f"CALACCESS_COLUMNAR={int(columnar)}",
     ]  # fmt: skip
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
     started = time.perf_counter()
     process = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     elapsed = time.perf_counter() - started

@@ -2,7 +2,8 @@
 (https://elections.il.gov/campaigndisclosuredatafiles/: Candidates.txt, CmteCandidateLinks.txt,
 Committees.txt, FiledDocs.txt, D2Totals.txt, Receipts.txt, Expenditures.txt; Receipts.txt alone is
 close to a gigabyte), read by recallwatch/parsers/illinois.py (which files, how each row is read,
-which rows are rejected).
+which rows are rejected); Receipts.txt column by column (recallwatch/parsers/illinois_columns.py,
+the same rows and rejects) unless the setting `ILLINOIS_COLUMNAR` is 0.
 
 `-a url=` takes one of the files, a folder of them or a zip of them (http(s) or file://; a local
 file is streamed from disk, its fetch records a manifest with the sha256 instead of a copy: see
@@ -38,6 +39,7 @@ class FilingsIllinoisSpider(BulkExportSpider):
         self.waiting = []  # the files of a scheduled run still to ask for, in order
         self.reader = None
         self.metadata_changed = False  # whether a file read before the money changed since the last run
+        self.receipt_columns = None  # the column reader of Receipts.txt (ILLINOIS_COLUMNAR)
 
     @staticmethod
     def table_of(path):
@@ -50,7 +52,7 @@ class FilingsIllinoisSpider(BulkExportSpider):
         config = self.watchlist.source_config(self.name)
         base = (config.get("base_url") or BASE_URL).rstrip("/") + "/"
         names = [name for name in config.get("files") or [f"{table}.txt" for table in FILES] if file_table(name)]
-        self.reader = IsbeReader(base, link=self.link(), keep_ids=[str(i) for i in config.get("committee_ids") or []])
+        self.reader = self.isbe_reader(base, keep_ids=[str(i) for i in config.get("committee_ids") or []])
         for name in sorted(names, key=lambda name: FILES.index(file_table(name))):
             table = file_table(name)
             # The files a committee is found by are read on every run, changed or not
@@ -65,6 +67,24 @@ class FilingsIllinoisSpider(BulkExportSpider):
         self.crawler.signals.connect(self.ask_next_file, signal=signals.spider_idle)
         if self.waiting:
             yield self.waiting.pop(0)
+
+    def isbe_reader(self, source_url, keep_ids=None):
+        """The run's IsbeReader; Receipts.txt read column by column unless ILLINOIS_COLUMNAR is off
+        (the per-row path: the same rows and rejects)."""
+        reader = IsbeReader(source_url, link=self.link(), keep_ids=keep_ids)
+        if self.settings.getbool("ILLINOIS_COLUMNAR", True):
+            from recallwatch.parsers.illinois_columns import ReceiptColumns  # pyarrow: only when used
+
+            self.receipt_columns = ReceiptColumns(reader)
+            reader.table_readers.update(self.receipt_columns.readers())
+        return reader
+
+    def count_receipts(self):
+        """How many receipts the columns read, and how many they left to the per-row builder (in
+        the run's stats)."""
+        if self.receipt_columns is not None:
+            for name, count in self.receipt_columns.counts.items():
+                self.crawler.stats.set_value(f"recallwatch/illinois_receipts_{name}", count)
 
     def ask_next_file(self):
         """When a file is done (read, rejected or failed), the next one."""
@@ -100,6 +120,7 @@ class FilingsIllinoisSpider(BulkExportSpider):
                     pass
                 return
         yield from self.stamped(parsed(), response)
+        self.count_receipts()
 
     def parse_export(self, response):
         """A file, a folder or a zip given with -a url=: every committee kept."""
@@ -107,6 +128,7 @@ class FilingsIllinoisSpider(BulkExportSpider):
         tables = files.tables()
         if not tables:
             raise ValueError(f"no ISBE file in the document (expected one of {', '.join(FILES)}, .txt)")
-        reader = IsbeReader(response.url, link=self.link())
+        reader = self.isbe_reader(response.url)
         parsed = reader.read_export(tables, lambda table: files.open(tables[table]), self.batch_rows)
         yield from self.stamped(parsed, response)
+        self.count_receipts()

@@ -107,6 +107,11 @@ CONTRIBUTION_FIELDS = (
     "contributor_last", "city", "state", "zip", "employer", "occupation", "amount", "cumulative_ytd", "date",
     "entity_code",
 )  # fmt: skip
+# The Receipts.txt columns read (illinois_columns.py reads the same ones)
+RECEIPT_COLUMNS = (
+    "ID", "CommitteeID", "FiledDocID", "ETransID", "LastOnlyName", "FirstName", "RcvDate", "Amount", "LoanAmount",
+    "Occupation", "Employer", "City", "State", "Zip", "D2Part", "AggregateAmount",
+)  # fmt: skip
 MADE_FIELDS = ("id", "filing_id", "giver_committee_id", "source", "tran_id", "form", "recipient_name", "amount",
                "date", "description")  # fmt: skip
 IE_FIELDS = (
@@ -162,21 +167,34 @@ def rejected(table, reason, raw):
     return Rejected(reason, {"file": f"{table}.txt", "raw": raw}, ITEM_TYPES.get(table))
 
 
+def file_header(line):
+    """The column names of a header line (trimmed)."""
+    return [name.strip() for name in line.rstrip("\r\n").split("\t")]
+
+
+def line_values(table, number, line, width):
+    """The values of a data line (its line end dropped); a Rejected for a line whose field count is
+    not the header's, None for a blank one."""
+    values = line.rstrip("\r\n").split("\t")
+    if len(values) == width:
+        return values
+    if line.strip():
+        return rejected(table, f"{table}.txt line {number}: {len(values)} fields, the header has {width}",
+                        line.rstrip("\r\n"))  # fmt: skip
+    return None
+
+
 def file_rows(table, stream):
     """The header (its names, trimmed), then (line number, values) of each data row, or (line
     number, Rejected) for a row whose field count is not the header's. Read line by line."""
     lines = io.TextIOWrapper(stream, encoding="latin-1", newline="\n")
-    header_line = lines.readline().rstrip("\r\n")
-    header = [name.strip() for name in header_line.split("\t")]
+    header = file_header(lines.readline())
     yield header
     width = len(header)
     for number, line in enumerate(lines, start=2):
-        values = line.rstrip("\r\n").split("\t")
-        if len(values) == width:
+        values = line_values(table, number, line, width)
+        if values is not None:
             yield number, values
-        elif line.strip():
-            yield number, rejected(table, f"{table}.txt line {number}: {len(values)} fields, the header has {width}",
-                                   line.rstrip("\r\n"))  # fmt: skip
 
 
 def columns(table, header, names):
@@ -229,6 +247,7 @@ class IsbeReader:
         self.spenders = set()  # committees of kept independent expenditures
         self.late_filings = set()  # FiledDocs ids of A-1 reports
         self.problems = []  # what the last row is stored without
+        self.table_readers = {}  # file -> read(table, stream, batch_rows) replacing the per-row one
         self._ie_links = {}
 
     # -- candidates and committees
@@ -350,11 +369,7 @@ class IsbeReader:
 
     def read_receipt(self, header):
         (ident, committee_col, doc, etrans, last, first, day, amount_col, loan, occupation, employer, city, state,
-         zip_code, part, aggregate) = columns(
-            "Receipts", header, ("ID", "CommitteeID", "FiledDocID", "ETransID", "LastOnlyName", "FirstName",
-                                 "RcvDate", "Amount", "LoanAmount", "Occupation", "Employer", "City", "State",
-                                 "Zip", "D2Part", "AggregateAmount"),
-        )  # fmt: skip
+         zip_code, part, aggregate) = columns("Receipts", header, RECEIPT_COLUMNS)  # fmt: skip
         filtering, kept, late = self.filtering, self.kept, self.late_filings
         committee_ids = {}
 
@@ -451,29 +466,47 @@ class IsbeReader:
     }
     FIELDS_OF = {ContributionMade: MADE_FIELDS, IndependentExpenditure: IE_FIELDS}
 
+    def builder(self, table, header):
+        """(item class or None, fields or None, build(values)) of a file with this header."""
+        item_class, fields, method = self.BUILDERS[table]
+        return item_class, fields, getattr(self, method)(header)
+
+    def build_row(self, table, build, number, values):
+        """(what build(values) makes, or None; the row's rejects)."""
+        problems = self.problems
+        try:
+            row = build(values)
+        except ValueError as problem:  # RowProblem, BadValue
+            problems.clear()
+            return None, [rejected(table, f"{table}.txt line {number}: {problem}", "\t".join(values))]
+        rejects = [rejected(table, f"{table}.txt line {number}: {reason}", "\t".join(values)) for reason in problems]
+        problems.clear()
+        return row, rejects
+
     def read(self, table, stream, batch_rows=5000):
         """RecordBatches of one file, and a Rejected for each row that cannot be stored (or is
-        stored without a value). Committees come out before the first money file's rows."""
+        stored without a value). Committees come out before the first money file's rows. A file
+        with a reader in `table_readers` (Receipts.txt read column by column: illinois_columns.py)
+        is read by it, with the same rules."""
         if table in MONEY_FILES:
             yield from self.committee_batches()
+        yield from self.table_readers.get(table, self.read_rows)(table, stream, batch_rows)
+        if table == "FiledDocs":
+            yield from self.committee_batches()  # linked on the dates of their filings
+        if table == "Expenditures":
+            yield from self.committee_batches(self.spenders)
+
+    def read_rows(self, table, stream, batch_rows=5000):
+        """The rows of one file read one by one: RecordBatches of `batch_rows` rows, and Rejecteds."""
         rows = file_rows(table, stream)
-        item_class, fields, method = self.BUILDERS[table]
-        build = getattr(self, method)(next(rows))
+        item_class, fields, build = self.builder(table, next(rows))
         batches = {}
-        problems = self.problems
         for number, values in rows:
             if isinstance(values, Rejected):
                 yield values
                 continue
-            try:
-                row = build(values)
-            except ValueError as problem:  # RowProblem, BadValue
-                problems.clear()
-                yield rejected(table, f"{table}.txt line {number}: {problem}", "\t".join(values))
-                continue
-            for reason in problems:
-                yield rejected(table, f"{table}.txt line {number}: {reason}", "\t".join(values))
-            problems.clear()
+            row, rejects = self.build_row(table, build, number, values)
+            yield from rejects
             if row is None:
                 continue
             for kind, item_row in self.typed_rows(item_class, row):
@@ -485,10 +518,6 @@ class IsbeReader:
         for kind, batch in batches.items():
             if batch:
                 yield RecordBatch(kind, fields or self.FIELDS_OF[kind], batch)
-        if table == "FiledDocs":
-            yield from self.committee_batches()  # linked on the dates of their filings
-        if table == "Expenditures":
-            yield from self.committee_batches(self.spenders)
 
     @staticmethod
     def typed_rows(item_class, row):
