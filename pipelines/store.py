@@ -220,7 +220,7 @@ class StorePipeline:
             self.bulk_writer = BulkWriter(os.path.realpath(self.database_path))
         for item_class, fields, batch in self.pending:
             statement = upsert_statement(item_class, fields, staged=True, fetch_id=batch.fetch_id)
-            self.bulk_writer.write(statement, sqlite_types(batch.data))
+            self.bulk_writer.write(statement, sqlite_types(batch.data), item_class.table, batch.fetch_id)
         self.awaiting_commit.append((self.bulk_writer.commit(), list(self.completed_fetches)))
 
     def statement(self, item_class, fields):

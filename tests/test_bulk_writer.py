@@ -70,6 +70,12 @@ def test_rows_are_stored_as_sqlite3_would_store_them_and_the_last_of_an_id_wins(
     assert writer.peak_mb > 0
 
 
+def test_an_id_twice_in_one_batch_keeps_its_later_row_and_nothing_of_a_refused_append(database):
+    write(database, contributions(["a", "b", "a"], [1.0, 2.0, 3.0]))  # the append meets "a" again
+    rows = sqlite3.connect(database).execute("select id, amount from contributions order by id").fetchall()
+    assert rows == [("a", 3.0), ("b", 2.0)]
+
+
 def test_an_upsert_sets_only_the_columns_a_batch_carries(database):
     write(database, contributions(["a"], [10.0], memo=pa.array([1])))
     write(database, contributions(["a"], [12.0]), fetch_id="f2'; drop table contributions; --")

@@ -12,9 +12,11 @@ Why a process of its own:
 The crawl process (`BulkWriter`) sends, for each write, the upsert to run and the rows as an Arrow
 IPC stream; the child loads them into a temporary table and runs the upsert, which reads them from
 there (`STAGED_ROWS`): the same `INSERT ... ON CONFLICT` as the in-process path, so the same rows
-win. All the writes between two commits are one transaction (readers never see half a batch); the
-child answers each commit with its number once it is durable, or with the error that stopped it
-(a full disk, a read-only file). The store marks a fetch complete only once the commit holding its
+win. Rows none of whose keys is stored yet (a first load) are appended to their table at once, in
+a savepoint: a key already there undoes them and sends them through the upsert. All the writes
+between two commits are one transaction (readers never see half a batch); the child answers each
+commit with its number once it is durable, or with the error that stopped it (a full disk, a
+read-only file). The store marks a fetch complete only once the commit holding its
 rows has been answered.
 
 Frames on the child's stdin: a 4-byte big-endian length, then JSON ({"op": "write", "sql": ...}
@@ -82,10 +84,11 @@ class BulkWriter:
         self.listener = threading.Thread(target=self._listen, name="bulk-writer-answers", daemon=True)
         self.listener.start()
 
-    def write(self, sql, data):
-        """Send rows (a pyarrow Table) and the upsert that reads them from STAGED_ROWS."""
+    def write(self, sql, data, table=None, fetch_id=None):
+        """Send rows (a pyarrow Table) and the upsert that reads them from STAGED_ROWS; with `table`,
+        the rows are first appended to it with `fetch_id` (see `write_rows`)."""
         self._raise_failure()
-        self._send(json.dumps({"op": "write", "sql": sql}).encode())
+        self._send(json.dumps({"op": "write", "sql": sql, "table": table, "fetch_id": fetch_id}).encode())
         self._send(ipc_bytes(data))
         self.rows += data.num_rows
 
@@ -282,8 +285,7 @@ def serve(database_path, frames, out):
                     if not in_transaction:
                         cursor.execute("BEGIN IMMEDIATE")
                         in_transaction = True
-                    cursor.adbc_ingest("bulk_rows", data, mode="replace", temporary=True)
-                    cursor.execute(command["sql"])
+                    write_rows(cursor, command, data, adbc_driver_manager.Error)
                 elif command["op"] == "commit":
                     if failure is None and in_transaction:
                         cursor.execute("COMMIT")
@@ -303,6 +305,29 @@ def serve(database_path, frames, out):
     finally:
         cursor.close()
         connection.close()
+
+
+def write_rows(cursor, command, data, conflict):
+    """Append the rows to their table when none of their keys is stored yet (nor twice among them):
+    a first load. Else, or when appending hits a key, the appended rows are undone and the rows go
+    through STAGED_ROWS and the upsert, whose conflict clause decides (the later row wins)."""
+    if command.get("table"):
+        import pyarrow as pa
+
+        appended = data.append_column("fetch_id", pa.array([command["fetch_id"]] * data.num_rows, pa.string()))
+        cursor.execute("SAVEPOINT bulk_append")
+        try:
+            cursor.adbc_ingest(command["table"], appended, mode="append")
+        except conflict as error:  # the driver says InternalError, in SQLite's words
+            if "UNIQUE constraint failed" not in str(error):
+                raise
+            cursor.execute("ROLLBACK TO bulk_append")
+        else:
+            cursor.execute("RELEASE bulk_append")
+            return
+        cursor.execute("RELEASE bulk_append")
+    cursor.adbc_ingest("bulk_rows", data, mode="replace", temporary=True)
+    cursor.execute(command["sql"])
 
 
 def main():
