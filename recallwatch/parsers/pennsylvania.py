@@ -85,6 +85,14 @@ MADE_FIELDS = (
 )  # fmt: skip
 
 
+# The columns a contrib row is read from (besides the filing's key columns: FilingSetReader.columns_at)
+CONTRIB_COLUMNS = (
+    "SECTION", "CONTRIBUTOR", "CITY", "STATE", "ZIPCODE", "OCCUPATION", "ENAME", "CONTDATE1", "CONTAMT1",
+    "CONTDATE2", "CONTAMT2", "CONTDATE3", "CONTAMT3",
+)  # fmt: skip
+CONTRIB_SLOTS = (1, 2, 3)  # CONTDATEn/CONTAMTn: up to three gifts a row
+
+
 HEADER_ONLY = ("CAMPAIGNFINANCEID", "SUBMITTEDDATE")  # columns the legacy layout has not
 
 
@@ -165,22 +173,38 @@ def file_rows(kind, stream, name=None):
     reader = csv.reader(text)
     columns = pa_layout.columns_of(kind, next(reader, None) if header_layout else None)
     yield columns
-    width = len(columns)
-    while True:
+    yield from record_rows(reader, kind, name, len(columns))
+
+
+def record_rows(reader, kind, name, width, lines_before=0, done=None):
+    """(line number, values) of each record a csv reader reads, or (line number, Rejected) for one
+    that cannot be read as the layout's `width` fields; the reader's line numbers count from
+    `lines_before`. Reads until the reader ends, or until done() says so before a record."""
+    while done is None or not done():
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as problem:
-            yield reader.line_num, rejected(kind, f"{name} line {reader.line_num}: {problem}", None)
+            number = lines_before + reader.line_num
+            yield number, rejected(kind, f"{name} line {number}: {problem}", None)
             continue
+        number = lines_before + reader.line_num
         if len(values) > width and not any(value.strip() for value in values[width:]):
             values = values[:width]  # legacy expense and debt rows end with a comma
         if len(values) == width:
-            yield reader.line_num, values
+            yield number, values
         elif any(value.strip() for value in values):
-            reason = f"{name} line {reader.line_num}: {len(values)} fields, the layout has {width}"
-            yield reader.line_num, rejected(kind, reason, ",".join(values))
+            reason = f"{name} line {number}: {len(values)} fields, the layout has {width}"
+            yield number, rejected(kind, reason, ",".join(values))
+
+
+def built_rows(build, kind, name, number, values):
+    """The row tuples `build` makes of a record, or the Rejected of a record it cannot store."""
+    try:
+        return build(values)
+    except ValueError as problem:  # RowProblem, BadValue
+        return rejected(kind, f"{name} line {number}: {problem}", ",".join(values))
 
 
 def rejected(kind, reason, raw):
@@ -242,6 +266,8 @@ class FilingSetReader:
         self._places = {}  # the key columns of a detail row as filed -> row_filing's answer
         self._occurrences = {}
         self._occurrences_of = None
+        # kind -> read(kind, stream, name, batch_rows) of the files read otherwise than row by row
+        self.file_readers = {}
 
     # -- filer
     def read_filers(self, rows, name="filer.txt", batch_rows=5000):
@@ -424,15 +450,14 @@ class FilingSetReader:
         return f"{filing}:{kind}:{digest}:{seen}"
 
     def contrib_builder(self, columns):
-        at = self.columns_at(columns, "SECTION", "CONTRIBUTOR", "CITY", "STATE", "ZIPCODE", "OCCUPATION", "ENAME",
-                             "CONTDATE1", "CONTAMT1", "CONTDATE2", "CONTAMT2", "CONTDATE3", "CONTAMT3")  # fmt: skip
+        at = self.columns_at(columns, *CONTRIB_COLUMNS)
         # Bound once: build() runs for every row (over a million a year)
         section_at, cycle_at, name_at = at["SECTION"], at["CYCLE"], at["CONTRIBUTOR"]
         city_at, state_at, zip_at, employer_at, occupation_at = (
             at[name] for name in ("CITY", "STATE", "ZIPCODE", "ENAME", "OCCUPATION")
         )
         slots = [(slot, at[f"CONTDATE{slot}"], at[f"CONTAMT{slot}"], f"CONTDATE{slot}", f"CONTAMT{slot}")
-                 for slot in (1, 2, 3)]  # fmt: skip
+                 for slot in CONTRIB_SLOTS]  # fmt: skip
         schedules = {}  # (Section, CYCLE) as filed -> (schedule, entity code)
         stats, row_filing, row_id = self.stats, self.row_filing, self.row_id
 
@@ -562,11 +587,11 @@ class FilingSetReader:
             if isinstance(values, Rejected):
                 yield values
                 continue
-            try:
-                batch.extend(build(values))
-            except ValueError as problem:  # RowProblem, BadValue
-                yield rejected(kind, f"{name} line {number}: {problem}", ",".join(values))
+            built = built_rows(build, kind, name, number, values)
+            if isinstance(built, Rejected):
+                yield built
                 continue
+            batch.extend(built)
             if len(batch) >= batch_rows:
                 yield from self.stand_in_batch()
                 yield RecordBatch(item_class, fields, batch)
@@ -581,6 +606,9 @@ class FilingSetReader:
             self.stand_ins = []
 
     def read_file(self, kind, stream, name=None, batch_rows=5000):
+        if kind in self.file_readers:  # a column reader (pennsylvania_columns.py)
+            yield from self.file_readers[kind](kind, stream, name, batch_rows)
+            return
         rows = file_rows(kind, stream, name)
         if kind == "filer":
             yield from self.read_filers(rows, name or "filer.txt", batch_rows)

@@ -1,0 +1,442 @@
+"""The Pennsylvania contrib file read column by column: the bulk path of
+recallwatch/parsers/pennsylvania.py (`FilingSetReader`, through its `file_readers`), with the same
+rules, rows and rejects, for both layouts (the header of 2022 on, the legacy columns before).
+
+The file is read in blocks of whole lines. A run of lines that are printable ASCII (a CRLF or LF
+at their end) is parsed by pyarrow's CSV reader (quoted text, doubled quotes: pyarrow and the csv
+module read such lines alike) and its contributions are built with column operations: the readers
+of recallwatch/parsers/value_columns.py, which read what values.py reads the same way and flag the
+rest. A row a column rule flags (an amount written "$1,250.00" or "NaN", an unreadable date, no
+contributor, no Section, no FILERID) is built by the per-row builder, which reads it or rejects it
+with its usual reason. A line with any other byte (cp437 or UTF-8 accents, a tab, a bare CR) is
+read by the csv module, by the file's decoding rule, as the per-row path reads it: one record,
+which may go on over the next lines (a line break inside quotes); so is a run pyarrow does not
+read as one record a line (a blank line, the wrong number of fields, a quote left open).
+
+A row's up to three gifts (CONTDATEn/CONTAMTn) come out in the order of the per-row path, and the
+row keys are the same: the digest of the row's values and its occurrence among identical rows of
+its filing, counted in file order with the flagged rows built in their places. The filing of each
+distinct key (FILERID, EYEAR, CYCLE, CampaignFinanceID) is the reader's own `row_filing` (stand-in
+filings, the filers a scheduled run keeps, its counters), asked in the order of the file.
+
+What comes out: ColumnBatches (recallwatch/core/batch.py) of `batch_rows` rows, a RecordBatch for
+the rows of lines read one by one, the stand-in filings before the rows that point at them, and
+the Rejecteds.
+"""
+
+import csv
+import hashlib
+import io
+from collections import deque
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as arrow_csv
+
+from recallwatch.core.batch import ColumnBatch, RecordBatch
+from recallwatch.core.items import Contribution, Rejected
+from recallwatch.parsers import pa_layout
+from recallwatch.parsers.calaccess_columns import batches_of
+from recallwatch.parsers.pennsylvania import (
+    CONTRIB_SLOTS,
+    CONTRIBUTION_FIELDS,
+    EMPTY_SLOT,
+    PEEK_BYTES,
+    SOURCE,
+    BadValue,
+    RowProblem,
+    _peekable,
+    built_rows,
+    committee_id,
+    contrib_schedule,
+    decode,
+    file_rows,
+    first_row,
+    record_rows,
+)
+from recallwatch.parsers.value_columns import money_column, one_line_column, read_distinct, trimmed, zip_column
+from recallwatch.parsers.values import date_value
+
+BLOCK_BYTES = 1 << 20  # about 4,000 contrib rows a block
+PRINTABLE = bytes(range(0x20, 0x7F))
+KEY_SEPARATOR = "\x1f"  # not printable: joins the key columns of a row without ambiguity
+AMOUNT_TYPES = {"amount": pa.float64(), "memo": pa.int64()}
+CONTRIBUTION_SCHEMA = pa.schema([(name, AMOUNT_TYPES.get(name, pa.string())) for name in CONTRIBUTION_FIELDS])
+GIFTS_A_ROW = len(CONTRIB_SLOTS)
+
+
+def clean_line(line):
+    """True for a line of printable ASCII, its CRLF or LF apart (read alike by pyarrow and csv)."""
+    body = line[:-2] if line.endswith(b"\r\n") else line[:-1] if line.endswith(b"\n") else line
+    return bool(body) and not body.translate(None, PRINTABLE)
+
+
+def clean_block(block):
+    """True when every line of the block is printable ASCII and its CRLF or LF (a blank line is
+    found by `parse_lines`)."""
+    stray = block.translate(None, PRINTABLE + b"\r\n")
+    return bool(block) and not stray and block.count(b"\r") == block.count(b"\r\n")
+
+
+class Lines:
+    """The lines of a file (bytes, with their LF): in blocks of whole lines, or one at a time."""
+
+    def __init__(self, stream, block_bytes=BLOCK_BYTES):
+        self.stream, self.block_bytes = stream, block_bytes
+        self.rest, self.ended = b"", False
+
+    def _more(self):
+        data = b"" if self.ended else self.stream.read(self.block_bytes)
+        self.ended = not data
+        return data
+
+    def block(self):
+        """The next lines, about block_bytes of them (b'' at the end)."""
+        while True:
+            data = self.rest + self._more()
+            if self.ended:
+                self.rest = b""
+                return data
+            end = data.rfind(b"\n") + 1
+            if end:
+                self.rest = data[end:]
+                return data[:end]
+            self.rest = data
+
+    def line(self):
+        """The next line (b'' at the end)."""
+        while True:
+            end = self.rest.find(b"\n") + 1
+            if end or self.ended:
+                line, self.rest = (self.rest[:end], self.rest[end:]) if end else (self.rest, b"")
+                return line
+            self.rest += self._more()
+
+
+class LineCursor:
+    """The lines of a block from a position on, then the file's next lines: the text lines the csv
+    module reads (split as io.TextIOWrapper(newline="") splits them: at a bare CR too)."""
+
+    def __init__(self, lines, more, decode_line):
+        self.lines, self.more, self.decode_line = lines, more, decode_line
+        self.at = 0
+        self.parts = deque()  # text lines of the last line taken not yet read
+
+    def texts(self):
+        while True:
+            if not self.parts:
+                if self.at < len(self.lines):
+                    raw = self.lines[self.at]
+                else:
+                    raw = self.more()
+                    if not raw:
+                        return
+                self.at += 1
+                self.parts.extend(io.StringIO(self.decode_line(raw), newline=""))
+                if not self.parts:
+                    continue
+            yield self.parts.popleft()
+
+    def read_to(self, stop):
+        """done() of the records read up to line `stop` of the block."""
+        return lambda: self.at >= stop and not self.parts
+
+
+class Job:
+    """The reading of one file: its name, columns, per-row builder, and the lines read so far."""
+
+    def __init__(self, reader, kind, name, columns, header_layout, lines):
+        self.kind, self.name, self.columns, self.lines = kind, name, columns, lines
+        self.header_layout = header_layout
+        self.build = reader.builder(kind, columns)[2]
+        self.at = reader.columns_at(columns, *CONTRIB_COLUMNS_READ)
+        self.width = len(columns)
+        self.columnar = len(set(columns)) == len(columns)  # else every line is read by the csv module
+        self.line = 1 if header_layout else 0  # the lines read (the csv module's count)
+
+    def decode(self, data):
+        return decode(data, self.kind, self.header_layout)
+
+
+# The columns a contrib row is built from, the filing's key columns apart
+CONTRIB_COLUMNS_READ = (
+    "SECTION", "CONTRIBUTOR", "CITY", "STATE", "ZIPCODE", "OCCUPATION", "ENAME",
+    *(f"{part}{slot}" for slot in CONTRIB_SLOTS for part in ("CONTDATE", "CONTAMT")),
+)  # fmt: skip
+
+
+def parse_lines(data, columns):
+    """Every column (as text) of lines of printable ASCII, or None when pyarrow does not read them
+    as one record a line with the layout's number of fields."""
+    refused = []
+    try:
+        table = arrow_csv.read_csv(
+            io.BytesIO(data),
+            # One thread: the pipelines wait for the block anyway, and each thread keeps memory of its own
+            read_options=arrow_csv.ReadOptions(column_names=list(columns), use_threads=False),
+            parse_options=arrow_csv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False,
+                invalid_row_handler=lambda row: refused.append(row) or "skip",
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()), strings_can_be_null=False
+            ),
+        )  # fmt: skip
+    except pa.ArrowInvalid:
+        return None
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if refused or table.num_rows != lines:
+        return None
+    last = table.slice(lines - 1).to_pylist()[0] if lines else {}
+    if any("\n" in value or "\r" in value for value in last.values()):
+        return None  # a quote left open on the last line: the csv module would read on
+    return pa.RecordBatch.from_arrays([values.combine_chunks() for values in table.columns], names=list(columns))
+
+
+class ContribColumns:
+    """`read(kind, stream, name, batch_rows)` of contrib files for a FilingSetReader (set in its
+    `file_readers`)."""
+
+    KINDS = ("contrib",)
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.schedules = {}
+
+    def readers(self):
+        return dict.fromkeys(self.KINDS, self.read)
+
+    def read(self, kind, stream, name=None, batch_rows=5000):
+        """The file's batches: ColumnBatches of `batch_rows` rows (the last one shorter), as the
+        per-row path sends RecordBatches; a RecordBatch of rows read one by one, stand-in filings
+        and rejects, in file order."""
+        name = name or f"{kind}.txt"
+        pending = []  # pyarrow Tables of contributions read but not yet sent
+        for read in self.read_blocks(kind, stream, name):
+            if isinstance(read, ColumnBatch):
+                pending.append(read.data)
+                yield from self.reader.stand_in_batch()
+                yield from batches_of(pending, batch_rows)
+                continue
+            if isinstance(read, RecordBatch):
+                yield from self.reader.stand_in_batch()
+                yield from batches_of(pending, batch_rows, last=True)
+            yield read
+        yield from self.reader.stand_in_batch()
+        yield from batches_of(pending, batch_rows, last=True)
+
+    def read_blocks(self, kind, stream, name):
+        stream = _peekable(stream)
+        head = stream.peek(PEEK_BYTES)
+        header_layout = bool(head) and pa_layout.has_header(kind, first_row(head))
+        columns = pa_layout.columns_of(kind)
+        if header_layout:
+            header = head.split(b"\n", 1)[0] + b"\n"
+            if not clean_line(header) or header.count(b'"') % 2:  # a header the csv module may read on from
+                yield from self.reader.read_details(kind, file_rows(kind, stream, name), name)
+                return
+            columns = pa_layout.columns_of(kind, next(csv.reader([header.decode("ascii")])))
+        lines = Lines(stream)
+        if header_layout:
+            lines.line()
+        job = Job(self.reader, kind, name, columns, header_layout, lines)
+        while block := lines.block():
+            if job.columnar and clean_block(block):
+                part = parse_lines(block, job.columns)
+                if part is not None:
+                    yield from self.read_part(job, part)
+                    continue
+            yield from self.read_lines(job, split_lines(block))
+
+    def read_lines(self, job, lines):
+        """Lines one by one: runs of clean ones column-wise, the others by the csv module."""
+        cursor = LineCursor(lines, job.lines.line, job.decode)
+        while cursor.at < len(lines):
+            start = stop = cursor.at
+            while job.columnar and stop < len(lines) and clean_line(lines[stop]):
+                stop += 1
+            if stop > start:
+                part = parse_lines(b"".join(lines[start:stop]), job.columns)
+                if part is not None:
+                    yield from self.read_part(job, part)
+                    cursor.at = stop
+                    continue
+            yield from self.read_rows(job, cursor, max(stop, start + 1))
+
+    def read_rows(self, job, cursor, stop):
+        """The per-row path, from the cursor's line to line `stop` of the block (or on, to the end
+        of a record): the csv module's records, then the builder."""
+        reader = csv.reader(cursor.texts())
+        rows = []
+        for number, values in record_rows(reader, job.kind, job.name, job.width, job.line, cursor.read_to(stop)):
+            if not isinstance(values, Rejected):
+                values = built_rows(job.build, job.kind, job.name, number, values)
+            if isinstance(values, Rejected):
+                yield values
+            else:
+                rows.extend(values)
+        job.line += reader.line_num
+        if rows:
+            yield RecordBatch(Contribution, CONTRIBUTION_FIELDS, rows)
+
+    def schedule(self, key):
+        """(schedule, entity code) of a 'Section<sep>CYCLE' key as filed (`contrib_schedule`)."""
+        if key not in self.schedules:
+            try:
+                self.schedules[key] = contrib_schedule(*key.split(KEY_SEPARATOR))
+            except RowProblem as problem:  # the row's reject is the per-row builder's
+                raise BadValue("Section", str(problem), key) from problem
+        return self.schedules[key]
+
+    def places(self, job, part):
+        """(filing ids, committee ids, refused) of the rows of a part: the reader's `row_filing`
+        of each distinct key, in the order of the file; null for the rows of filers a scheduled
+        run does not keep, and refused where there is no FILERID."""
+        reader, at = self.reader, job.at
+        present = [at[name] for name in KEY_COLUMNS if at[name] is not None]
+        keys = pc.dictionary_encode(pc.binary_join_element_wise(*(part.column(index) for index in present),
+                                                                KEY_SEPARATOR))  # fmt: skip
+        filings, committees, refused, others = [], [], [], 0
+        for key in keys.dictionary.to_pylist():
+            values = [""] * job.width
+            for index, value in zip(present, key.split(KEY_SEPARATOR), strict=True):
+                values[index] = value
+            try:
+                place = reader.row_filing(values, at)
+            except RowProblem:
+                place = None
+                refused.append(True)
+            else:
+                refused.append(False)
+                others += place is None
+            filings.append(place and place[0])
+            committees.append(place and committee_id(place[1]))
+        filing = pc.take(pa.array(filings, pa.string()), keys.indices)
+        refused = pc.take(pa.array(refused, pa.bool_()), keys.indices)
+        skipped = pc.sum(pc.and_(pc.is_null(filing), pc.invert(refused))).as_py() or 0
+        reader.stats["rows_of_other_filers"] += skipped - others  # row_filing counted each key once
+        return filing, pc.take(pa.array(committees, pa.string()), keys.indices), refused
+
+    def read_part(self, job, part):
+        """The contributions of lines parsed by pyarrow: column rules for every row, the per-row
+        builder for the rows they flag, in the order of the file."""
+        first_number = job.line + 1
+        job.line += part.num_rows
+        column = lambda name: part.column(job.at[name])  # noqa: E731
+        filing, committee, place_refused = self.places(job, part)
+        placed = pc.is_valid(filing)
+        section_cycle = pc.binary_join_element_wise(column("SECTION"), column("CYCLE"), KEY_SEPARATOR)
+        schedule, schedule_refused = read_distinct(section_cycle, lambda key: self.schedule(key)[0], pa.string())
+        entity, _ = read_distinct(section_cycle, lambda key: self.schedule(key)[1], pa.string())
+        name = one_line_column(column("CONTRIBUTOR"))
+        problems = pc.or_(schedule_refused, pc.is_null(name))
+        gifts = []  # (slot, amount, date, given) of each slot
+        for slot in CONTRIB_SLOTS:
+            raw_date, raw_amount = column(f"CONTDATE{slot}"), column(f"CONTAMT{slot}")
+            amount, _ = money_column(raw_amount)
+            day, day_refused = read_distinct(raw_date, date_value, pa.string())
+            given = pa.repeat(True, part.num_rows)
+            if slot > 1:  # an empty later slot is no gift
+                given = pc.invert(pc.and_(blank_slot(raw_date), blank_slot(raw_amount)))
+            problems = pc.or_(problems, pc.and_(given, pc.or_(pc.is_null(amount), day_refused)))
+            gifts.append((slot, amount, day, given))
+        flagged = pc.or_(place_refused, pc.and_(placed, problems))
+        built = pc.and_(placed, pc.invert(flagged))
+        for _, _, _, given in gifts[1:]:
+            self.reader.stats["empty_slots"] += pc.sum(pc.and_(built, pc.invert(given))).as_py() or 0
+        ids, by_rows = yield from self.row_ids(job, part, pc.if_else(built, filing, pa.scalar(None, pa.string())),
+                                               flagged, first_number)  # fmt: skip
+        base = {
+            "filing_id": filing, "committee_id": committee, "source": pa.repeat(pa.scalar(SOURCE), part.num_rows),
+            "schedule": schedule, "contributor_name": name, "entity_code": entity,
+            "city": one_line_column(column("CITY")), "state": one_line_column(column("STATE")),
+            "zip": zip_column(column("ZIPCODE")), "employer": one_line_column(column("ENAME")),
+            "occupation": one_line_column(column("OCCUPATION")), "memo": pa.repeat(0, part.num_rows),
+        }  # fmt: skip
+        base = {field: values.filter(built) for field, values in base.items()}
+        positions = pc.indices_nonzero(built)
+        tables, orders = [], []
+        for slot, amount, day, given in gifts:
+            given = given.filter(built)
+            if slot > 1 and not pc.any(given).as_py():
+                continue
+            columns = {**base, "id": pc.binary_join_element_wise(ids, f"{slot}", ":"), "amount": amount.filter(built),
+                       "date": day.filter(built)}  # fmt: skip
+            table = pa.Table.from_arrays([columns[field] for field in CONTRIBUTION_FIELDS], schema=CONTRIBUTION_SCHEMA)
+            tables.append(table.filter(given))
+            orders.append(pc.add(pc.multiply(positions, GIFTS_A_ROW), slot - 1).filter(given))
+        if by_rows:
+            values = zip(*(row for _, row in by_rows), strict=True)
+            tables.append(pa.Table.from_arrays(
+                [pa.array(column, field.type) for column, field in zip(values, CONTRIBUTION_SCHEMA, strict=True)],
+                schema=CONTRIBUTION_SCHEMA,
+            ))  # fmt: skip
+            orders.append(pa.array([order for order, _ in by_rows], pa.uint64()))
+        if len(tables) > 1:
+            order = pc.sort_indices(pa.chunked_array([order.cast(pa.uint64()) for order in orders]))
+            table = pa.concat_tables(tables).take(order)
+        else:
+            table = tables[0]
+        if table.num_rows:
+            yield ColumnBatch(Contribution, table)
+
+    def row_ids(self, job, part, filing, flagged, first_number):
+        """(generator of the flagged rows' rejects; returns the keys of the built rows and the
+        (order, row) of the flagged rows the per-row builder built) The row keys of `row_id` (the
+        digest of the row's values, its occurrence among identical rows of its filing's run of
+        rows), counted in file order with the flagged rows built in their places."""
+        reader = self.reader
+        flagged_positions = pc.indices_nonzero(flagged).to_pylist()
+        flagged_values = dict(zip(flagged_positions, rows_at(part, flagged_positions), strict=True))
+        joined = pc.binary_join_element_wise(*part.columns, KEY_SEPARATOR).cast(pa.binary()).to_pylist()
+        sha1 = hashlib.sha1
+        ids, by_rows = [], []
+        occurrences, occurrences_of = reader._occurrences, reader._occurrences_of
+        for position, (filing_id, data) in enumerate(zip(filing.to_pylist(), joined, strict=True)):
+            if filing_id is None:
+                values = flagged_values.get(position)
+                if values is None:
+                    continue  # a row of a filer not kept
+                reader._occurrences, reader._occurrences_of = occurrences, occurrences_of
+                built = built_rows(job.build, job.kind, job.name, first_number + position, values)
+                occurrences, occurrences_of = reader._occurrences, reader._occurrences_of
+                if isinstance(built, Rejected):
+                    yield built
+                else:
+                    by_rows += [(position * GIFTS_A_ROW + index, row) for index, row in enumerate(built)]
+                continue
+            digest = sha1(data).hexdigest()[:16]
+            if filing_id != occurrences_of:
+                occurrences, occurrences_of = {}, filing_id
+            seen = occurrences.get(digest, 0)
+            occurrences[digest] = seen + 1
+            ids.append(f"{filing_id}:C:{digest}:{seen}")
+        reader._occurrences, reader._occurrences_of = occurrences, occurrences_of
+        return pa.array(ids, pa.string()), by_rows
+
+
+KEY_COLUMNS = ("FILERID", "EYEAR", "CYCLE", "CAMPAIGNFINANCEID", "SUBMITTEDDATE")
+EMPTY_SLOTS = pa.array(sorted(EMPTY_SLOT))
+
+
+def blank_slot(raw):
+    """`_blank(raw)` of pennsylvania.py: an empty CONTDATEn or CONTAMTn ('', '0', '0.00')."""
+    return pc.is_in(trimmed(raw), value_set=EMPTY_SLOTS)
+
+
+def rows_at(part, positions):
+    """The values of the rows of a part at `positions`, as lists."""
+    if not positions:
+        return []
+    columns = [values.to_pylist() for values in part.take(pa.array(positions, pa.int64())).columns]
+    return [list(values) for values in zip(*columns, strict=True)]
+
+
+def split_lines(block):
+    """The lines of a block, each with its LF (the last one without, at the end of a file that
+    has none)."""
+    lines = [line + b"\n" for line in block.split(b"\n")]
+    lines[-1] = lines[-1][:-1]
+    if not lines[-1]:
+        lines.pop()
+    return lines
