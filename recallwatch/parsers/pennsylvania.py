@@ -258,6 +258,7 @@ class FilingSetReader:
         self.version = version
         self.filings = {}  # filing id -> (filer id, election day), of the kept filers
         self.latest = {}  # report id -> filing id of its latest version (legacy rows attach there)
+        self.current_of = {}  # filing id of the filer file -> 1 for its report's latest version, else 0
         self.kept_filers = set()
         self.filers_read = False
         self.stats = {"rows_of_other_filers": 0, "expenses_not_contributions": 0, "empty_slots": 0,
@@ -376,6 +377,7 @@ class FilingSetReader:
                     self.stats["rows_of_other_filers"] += 1
                     continue
                 self.filings[row["filing"]] = (row["filer_id"], row["day"])
+                self.current_of[row["filing"]] = int(self.latest[row["report_id"]] == row["filing"])
                 form = form_type(row["cycle"])
                 filings.append((
                     row["filing"], committee_id(row["filer_id"]), SOURCE, row["report_id"], form, row["filed"],

@@ -72,10 +72,16 @@ def clean_line(line):
 
 
 def clean_block(block):
-    """True when every line of the block is printable ASCII and its CRLF or LF (a blank line is
-    found by `parse_lines`)."""
-    stray = block.translate(None, PRINTABLE + b"\r\n")
-    return bool(block) and not stray and block.count(b"\r") == block.count(b"\r\n")
+    """The number of lines of the block when every one is printable ASCII and its CRLF or LF (no
+    blank line), else 0."""
+    ends = block.translate(None, PRINTABLE)  # the line ends, and any other byte
+    lines = ends.count(b"\n")
+    returns = len(ends) - lines
+    if ends.count(b"\r") != returns or (returns and block.count(b"\r\n") != returns):
+        return 0
+    if block.startswith((b"\n", b"\r\n")) or b"\n\n" in block or b"\n\r\n" in block:
+        return 0  # a blank line: no record for the csv module, one of empty fields for pyarrow
+    return lines + (not block.endswith(b"\n"))
 
 
 class Lines:
@@ -165,9 +171,11 @@ CONTRIB_COLUMNS_READ = (
 )  # fmt: skip
 
 
-def parse_lines(data, columns):
-    """Every column (as text) of lines of printable ASCII, or None when pyarrow does not read them
-    as one record a line with the layout's number of fields."""
+def parse_lines(data, columns, lines):
+    """(every column as text, the indices of the lines refused) of `lines` lines of printable
+    ASCII: each line is one record of pyarrow's, and the lines with the wrong number of fields are
+    refused (read by the csv module); None when pyarrow reads a record over more than one line (a
+    quote left open), which the csv module reads its own way."""
     refused = []
     try:
         table = arrow_csv.read_csv(
@@ -176,7 +184,7 @@ def parse_lines(data, columns):
             read_options=arrow_csv.ReadOptions(column_names=list(columns), use_threads=False),
             parse_options=arrow_csv.ParseOptions(
                 newlines_in_values=True, ignore_empty_lines=False,
-                invalid_row_handler=lambda row: refused.append(row) or "skip",
+                invalid_row_handler=lambda row: refused.append(row.number - 1) or "skip",
             ),
             convert_options=arrow_csv.ConvertOptions(
                 column_types=dict.fromkeys(columns, pa.string()), strings_can_be_null=False
@@ -184,13 +192,14 @@ def parse_lines(data, columns):
         )  # fmt: skip
     except pa.ArrowInvalid:
         return None
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    if refused or table.num_rows != lines:
+    if table.num_rows + len(refused) != lines or any(index < 0 for index in refused):
         return None
-    last = table.slice(lines - 1).to_pylist()[0] if lines else {}
-    if any("\n" in value or "\r" in value for value in last.values()):
-        return None  # a quote left open on the last line: the csv module would read on
-    return pa.RecordBatch.from_arrays([values.combine_chunks() for values in table.columns], names=list(columns))
+    if table.num_rows and refused[-1:] != [lines - 1]:
+        last = table.slice(table.num_rows - 1).to_pylist()[0]
+        if any("\n" in value or "\r" in value for value in last.values()):
+            return None  # a quote left open on the last line: the csv module would read on
+    part = pa.RecordBatch.from_arrays([values.combine_chunks() for values in table.columns], names=list(columns))
+    return part, refused
 
 
 class ContribColumns:
@@ -202,6 +211,7 @@ class ContribColumns:
     def __init__(self, reader):
         self.reader = reader
         self.schedules = {}
+        self.block_bytes = BLOCK_BYTES
 
     def readers(self):
         return dict.fromkeys(self.KINDS, self.read)
@@ -212,7 +222,7 @@ class ContribColumns:
         and rejects, in file order."""
         name = name or f"{kind}.txt"
         pending = []  # pyarrow Tables of contributions read but not yet sent
-        for read in self.read_blocks(kind, stream, name):
+        for read in self.read_blocks(kind, stream, name, batch_rows):
             if isinstance(read, ColumnBatch):
                 pending.append(read.data)
                 yield from self.reader.stand_in_batch()
@@ -225,7 +235,7 @@ class ContribColumns:
         yield from self.reader.stand_in_batch()
         yield from batches_of(pending, batch_rows, last=True)
 
-    def read_blocks(self, kind, stream, name):
+    def read_blocks(self, kind, stream, name, batch_rows):
         stream = _peekable(stream)
         head = stream.peek(PEEK_BYTES)
         header_layout = bool(head) and pa_layout.has_header(kind, first_row(head))
@@ -233,35 +243,52 @@ class ContribColumns:
         if header_layout:
             header = head.split(b"\n", 1)[0] + b"\n"
             if not clean_line(header) or header.count(b'"') % 2:  # a header the csv module may read on from
-                yield from self.reader.read_details(kind, file_rows(kind, stream, name), name)
+                yield from self.reader.read_details(kind, file_rows(kind, stream, name), name, batch_rows)
                 return
             columns = pa_layout.columns_of(kind, next(csv.reader([header.decode("ascii")])))
-        lines = Lines(stream)
+        lines = Lines(stream, self.block_bytes)
         if header_layout:
             lines.line()
         job = Job(self.reader, kind, name, columns, header_layout, lines)
         while block := lines.block():
-            if job.columnar and clean_block(block):
-                part = parse_lines(block, job.columns)
-                if part is not None:
-                    yield from self.read_part(job, part)
-                    continue
-            yield from self.read_lines(job, split_lines(block))
+            count = clean_block(block) if job.columnar else None
+            parsed = parse_lines(block, job.columns, count) if count else None
+            if parsed is not None and not parsed[1]:
+                yield from self.read_part(job, parsed[0])
+                continue
+            block_lines = split_lines(block)
+            cursor = LineCursor(block_lines, lines.line, job.decode)
+            if parsed is not None:
+                yield from self.read_parsed(job, cursor, *parsed)
+            yield from self.read_lines(job, cursor)
 
-    def read_lines(self, job, lines):
-        """Lines one by one: runs of clean ones column-wise, the others by the csv module."""
-        cursor = LineCursor(lines, job.lines.line, job.decode)
+    def read_lines(self, job, cursor):
+        """The rest of a block's lines: runs of clean ones column-wise, the others by the csv module."""
+        lines = cursor.lines
         while cursor.at < len(lines):
             start = stop = cursor.at
             while job.columnar and stop < len(lines) and clean_line(lines[stop]):
                 stop += 1
-            if stop > start:
-                part = parse_lines(b"".join(lines[start:stop]), job.columns)
-                if part is not None:
-                    yield from self.read_part(job, part)
-                    cursor.at = stop
-                    continue
-            yield from self.read_rows(job, cursor, max(stop, start + 1))
+            parsed = parse_lines(b"".join(lines[start:stop]), job.columns, stop - start) if stop > start else None
+            if parsed is not None:
+                yield from self.read_parsed(job, cursor, *parsed)
+            else:
+                yield from self.read_rows(job, cursor, max(stop, start + 1))
+
+    def read_parsed(self, job, cursor, part, refused):
+        """The records of lines pyarrow parsed, from the cursor's line on: column-wise, but the
+        lines it refused, read by the csv module in their places."""
+        start, row, line = cursor.at, 0, 0
+        for index in refused:
+            if index > line:
+                yield from self.read_part(job, part.slice(row, index - line))
+                row += index - line
+            cursor.at = start + index
+            yield from self.read_rows(job, cursor, cursor.at + 1)
+            line = index + 1
+        if row < part.num_rows:
+            yield from self.read_part(job, part.slice(row))
+        cursor.at = max(cursor.at, start + part.num_rows + len(refused))
 
     def read_rows(self, job, cursor, stop):
         """The per-row path, from the cursor's line to line `stop` of the block (or on, to the end
