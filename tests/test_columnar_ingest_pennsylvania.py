@@ -18,7 +18,7 @@ import pytest
 
 from recallwatch.core.batch import ColumnBatch, RecordBatch
 from recallwatch.core.items import Rejected
-from recallwatch.parsers.pennsylvania import FilingSetReader
+from recallwatch.parsers.pennsylvania import CONTRIBUTION_FIELDS, FilingSetReader
 from recallwatch.parsers.pennsylvania_columns import ContribColumns
 from recallwatch.parsers.value_columns import one_line_column, zip_column
 from recallwatch.parsers.values import one_line, zip_code
@@ -143,7 +143,8 @@ def parsed(files, columnar, block_bytes=None, keep_filer=None):
         for output in reader.read_file(kind, io.BytesIO(data), f"{kind}.txt", 50):
             if isinstance(output, Rejected):
                 outputs.append(("reject", output.reason, output.record["raw"]))
-            elif isinstance(output, ColumnBatch):
+            elif isinstance(output, ColumnBatch):  # and current, counted: see ContribColumns.with_rules
+                output = ColumnBatch(output.item_class, output.data.select(list(CONTRIBUTION_FIELDS)))
                 outputs += [(output.table, row) for row in output.rows()]
             else:
                 assert isinstance(output, RecordBatch)
@@ -171,6 +172,11 @@ FILES = {
     "lf": set_files(SAMPLES, hostile_contrib().replace(b"\r\n", b"\n")),
     "no_final_newline": set_files(SAMPLES, file_bytes(HEADER, SAMPLE_ROWS)[:-2]),
     "quote_left_open": set_files(SAMPLES, file_bytes(HEADER, [SAMPLE_ROWS[0] + b',"open', *SAMPLE_ROWS])),
+    # identical rows in runs of a filing's rows that blocks cut (counted on from block to block)
+    "identical_rows": set_files(SAMPLES, file_bytes(HEADER, [
+        *SAMPLE_ROWS * 3, *[SAMPLE_ROWS[0]] * 7, with_values(HEADER, SAMPLE_ROWS[0], CAMPAIGNFINANCEID="999"),
+        *SAMPLE_ROWS[:2] * 4, *[SAMPLE_ROWS[1]] * 9,
+    ])),  # fmt: skip
     "empty": [("contrib", b"")],
     "header_alone": [("contrib", HEADER + b"\r\n")],
     "legacy_latin1": set_files(LEGACY, (LEGACY / "contrib.txt").read_bytes().replace(b"Comcast", b"Com\xe7ast")),

@@ -28,11 +28,13 @@ import csv
 import hashlib
 import io
 from collections import deque
+from operator import methodcaller
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
+from recallwatch.core import totals
 from recallwatch.core.batch import ColumnBatch, RecordBatch
 from recallwatch.core.items import Contribution, Rejected
 from recallwatch.parsers import pa_layout
@@ -63,6 +65,8 @@ KEY_SEPARATOR = "\x1f"  # not printable: joins the key columns of a row without 
 AMOUNT_TYPES = {"amount": pa.float64(), "memo": pa.int64()}
 CONTRIBUTION_SCHEMA = pa.schema([(name, AMOUNT_TYPES.get(name, pa.string())) for name in CONTRIBUTION_FIELDS])
 GIFTS_A_ROW = len(CONTRIB_SLOTS)
+HEXDIGEST = methodcaller("hexdigest")
+DIGEST_CHARACTERS = 16  # of a row key's digest (FilingSetReader.row_id)
 
 
 def clean_line(line):
@@ -72,16 +76,13 @@ def clean_line(line):
 
 
 def clean_block(block):
-    """The number of lines of the block when every one is printable ASCII and its CRLF or LF (no
-    blank line), else 0."""
+    """The number of lines of the block when every one is printable ASCII and its CRLF or LF,
+    else 0. (A CR inside a line ends a record for pyarrow and for the csv module alike: the
+    record count tells it, as it tells a blank line: `parse_lines`.)"""
     ends = block.translate(None, PRINTABLE)  # the line ends, and any other byte
-    lines = ends.count(b"\n")
-    returns = len(ends) - lines
-    if ends.count(b"\r") != returns or (returns and block.count(b"\r\n") != returns):
+    if ends.translate(None, b"\r\n"):
         return 0
-    if block.startswith((b"\n", b"\r\n")) or b"\n\n" in block or b"\n\r\n" in block:
-        return 0  # a blank line: no record for the csv module, one of empty fields for pyarrow
-    return lines + (not block.endswith(b"\n"))
+    return ends.count(b"\n") + (not block.endswith(b"\n"))
 
 
 class Lines:
@@ -175,31 +176,45 @@ def parse_lines(data, columns, lines):
     """(every column as text, the indices of the lines refused) of `lines` lines of printable
     ASCII: each line is one record of pyarrow's, and the lines with the wrong number of fields are
     refused (read by the csv module); None when pyarrow reads a record over more than one line (a
-    quote left open), which the csv module reads its own way."""
-    refused = []
-    try:
-        table = arrow_csv.read_csv(
-            io.BytesIO(data),
-            # One thread: the pipelines wait for the block anyway, and each thread keeps memory of its own
-            read_options=arrow_csv.ReadOptions(column_names=list(columns), use_threads=False),
-            parse_options=arrow_csv.ParseOptions(
-                newlines_in_values=True, ignore_empty_lines=False,
-                invalid_row_handler=lambda row: refused.append(row.number - 1) or "skip",
-            ),
-            convert_options=arrow_csv.ConvertOptions(
-                column_types=dict.fromkeys(columns, pa.string()), strings_can_be_null=False
-            ),
-        )  # fmt: skip
-    except pa.ArrowInvalid:
-        return None
-    if table.num_rows + len(refused) != lines or any(index < 0 for index in refused):
+    quote left open) or a blank line (no record for the csv module), which the csv module reads
+    its own way."""
+    table, refused = read_csv(data, columns), []
+    if table is None:  # a line with the wrong number of fields: which ones
+        table = read_csv(data, columns, lambda row: refused.append(row.number - 1) or "skip")
+    if table is None or table.num_rows + len(refused) != lines or any(index < 0 for index in refused):
         return None
     if table.num_rows and refused[-1:] != [lines - 1]:
         last = table.slice(table.num_rows - 1).to_pylist()[0]
         if any("\n" in value or "\r" in value for value in last.values()):
             return None  # a quote left open on the last line: the csv module would read on
     part = pa.RecordBatch.from_arrays([values.combine_chunks() for values in table.columns], names=list(columns))
+    if part.num_rows and pc.any(pc.equal(part.column(0), "")).as_py() and has_blank_line(data):
+        return None
     return part, refused
+
+
+def read_csv(data, columns, invalid_row_handler=None):
+    """pyarrow's Table of the lines (every column as text), or None when it cannot read them (a
+    line with the wrong number of fields, without an `invalid_row_handler`)."""
+    try:
+        return arrow_csv.read_csv(
+            io.BytesIO(data),
+            # One thread: the pipelines wait for the block anyway, and each thread keeps memory of its own
+            read_options=arrow_csv.ReadOptions(column_names=list(columns), use_threads=False),
+            parse_options=arrow_csv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid_row_handler
+            ),
+            convert_options=arrow_csv.ConvertOptions(  # printable ASCII: no UTF-8 to check
+                column_types=dict.fromkeys(columns, pa.string()), strings_can_be_null=False, check_utf8=False
+            ),
+        )  # fmt: skip
+    except pa.ArrowInvalid:
+        return None
+
+
+def has_blank_line(data):
+    """True when the lines hold an empty one (pyarrow reads it as a row of empty fields)."""
+    return data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
 
 
 class ContribColumns:
@@ -405,21 +420,40 @@ class ContribColumns:
         else:
             table = tables[0]
         if table.num_rows:
-            yield ColumnBatch(Contribution, table)
+            yield ColumnBatch(Contribution, self.with_rules(table))
+
+    def with_rules(self, table):
+        """The table with `current` (1 for the latest version of its report, 0 for an earlier one;
+        null for a stand-in filing) and `counted`, `not_counted_reason` as the totals rules set
+        them (recallwatch/core/totals.py, rules_pennsylvania.py), once per distinct filing and
+        schedule: the end of the run then rewrites only the rows a rule changes (a report amended
+        by a later run), not every row. The rules still decide: they overwrite any other value."""
+        rules = totals.rules_for(SOURCE)
+        schedule = table.column("schedule")
+        current, _ = read_distinct(table.column("filing_id"), self.reader.current_of.get, pa.int64())
+        counted, _ = read_distinct(schedule, lambda code: totals.counted_and_reason(code, 0, rules)[0], pa.int64())
+        reason, _ = read_distinct(schedule, lambda code: totals.counted_and_reason(code, 0, rules)[1], pa.string())
+        return (
+            table.append_column("current", current)
+            .append_column("counted", counted)
+            .append_column("not_counted_reason", reason)
+        )
 
     def row_ids(self, job, part, filing, flagged, first_number):
         """(generator of the flagged rows' rejects; returns the keys of the built rows and the
         (order, row) of the flagged rows the per-row builder built) The row keys of `row_id` (the
         digest of the row's values, its occurrence among identical rows of its filing's run of
         rows), counted in file order with the flagged rows built in their places."""
+        joined = pc.binary_join_element_wise(*part.columns, KEY_SEPARATOR).cast(pa.binary())
+        if not pc.any(flagged).as_py():
+            return self.occurrence_ids(filing.drop_null(), joined.filter(pc.is_valid(filing))), []
         reader = self.reader
         flagged_positions = pc.indices_nonzero(flagged).to_pylist()
         flagged_values = dict(zip(flagged_positions, rows_at(part, flagged_positions), strict=True))
-        joined = pc.binary_join_element_wise(*part.columns, KEY_SEPARATOR).cast(pa.binary()).to_pylist()
         sha1 = hashlib.sha1
         ids, by_rows = [], []
         occurrences, occurrences_of = reader._occurrences, reader._occurrences_of
-        for position, (filing_id, data) in enumerate(zip(filing.to_pylist(), joined, strict=True)):
+        for position, (filing_id, data) in enumerate(zip(filing.to_pylist(), joined.to_pylist(), strict=True)):
             if filing_id is None:
                 values = flagged_values.get(position)
                 if values is None:
@@ -440,6 +474,51 @@ class ContribColumns:
             ids.append(f"{filing_id}:C:{digest}:{seen}")
         reader._occurrences, reader._occurrences_of = occurrences, occurrences_of
         return pa.array(ids, pa.string()), by_rows
+
+    def occurrence_ids(self, filing, joined):
+        """The row keys of rows that are all built (`filing`: each one's, `joined`: its values, in
+        file order): the digest of the values and the count of identical rows before it in its
+        run of its filing's rows; the first run may go on from the reader's count, and the
+        reader's count is the last run's after them."""
+        rows = len(filing)
+        if not rows:
+            return pa.array([], pa.string())
+        digests = pc.utf8_slice_codeunits(pa.array(map(HEXDIGEST, map(hashlib.sha1, joined.to_pylist())),
+                                                   pa.string(), size=rows), 0, DIGEST_CHARACTERS)  # fmt: skip
+        changed = pc.not_equal(filing.slice(1), filing.slice(0, rows - 1))
+        run = pa.concat_arrays([pa.array([0], pa.int64()), pc.cumulative_sum(pc.cast(changed, pa.int64()))])
+        seen = occurrences_before(pc.binary_join_element_wise(pc.cast(run, pa.string()), digests, ":"))
+        starts = pc.indices_nonzero(changed).to_pylist()
+        first_end, last_start = (starts[0] + 1, starts[-1] + 1) if starts else (rows, 0)
+        reader = self.reader
+        counts = {}
+        if filing[0].as_py() == reader._occurrences_of and reader._occurrences:
+            counts = reader._occurrences  # the first run goes on from the reader's count
+            before = [counts.get(digest, 0) for digest in digests.slice(0, first_end).to_pylist()]
+            seen = pc.add(seen, pa.concat_arrays([pa.array(before, pa.int64()), pa.repeat(0, rows - first_end)]))
+            if first_end < rows:
+                counts = {}
+        last = zip(digests.slice(last_start).to_pylist(), pc.add(seen.slice(last_start), 1).to_pylist(), strict=True)
+        counts.update(last)  # a digest's last row has its highest count
+        reader._occurrences, reader._occurrences_of = counts, filing[rows - 1].as_py()
+        return pc.binary_join_element_wise(filing, "C", digests, pc.cast(seen, pa.string()), ":")
+
+
+def occurrences_before(keys):
+    """For each value of `keys`, how many times it comes before it (0, 0, 1 for 'a', 'b', 'a')."""
+    order = pc.sort_indices(keys)  # stable: identical keys in file order
+    ordered = keys.take(order)
+    positions = pa.array(range(len(keys)), pa.int64())
+    firsts = pc.if_else(first_of_runs(ordered), positions, pa.scalar(None, pa.int64()))
+    rank = pc.subtract(positions, pc.fill_null_forward(firsts))
+    return rank.take(pc.sort_indices(order))
+
+
+def first_of_runs(values):
+    """True where a value differs from the one before it (the first is one)."""
+    if len(values) < 2:
+        return pa.repeat(True, len(values))
+    return pa.concat_arrays([pa.array([True]), pc.not_equal(values.slice(1), values.slice(0, len(values) - 1))])
 
 
 KEY_COLUMNS = ("FILERID", "EYEAR", "CYCLE", "CAMPAIGNFINANCEID", "SUBMITTEDDATE")

@@ -74,8 +74,6 @@ def name_column(last, first, suffix=None):
 # Column forms of values.one_line and values.zip_code, for printable ASCII rows (where the only
 # whitespace is the space).
 
-NINE_DIGITS = r"^[0-9]{9}$"
-
 
 def one_line_column(column):
     """`one_line(value)`: outer spaces dropped, every run of spaces made one, null for a blank."""
@@ -89,5 +87,10 @@ def zip_column(column):
     """`zip_code(value)`: outer spaces and dangling dashes dropped, nine digits written as ZIP+4
     ('913201730' -> '91320-1730'), null for a blank; anything else as written."""
     text = pc.ascii_rtrim(pc.ascii_rtrim(trimmed(column), characters="-"), characters=" ")
-    nine = pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, 5), pc.utf8_slice_codeunits(text, 5, 9), "-")
-    return blank_to_null(pc.if_else(pc.match_substring_regex(text, NINE_DIGITS), nine, text))
+    nine = pc.and_(pc.equal(pc.binary_length(text), 9), pc.ascii_is_decimal(text))
+    if pc.any(nine).as_py():
+        plus_four = pc.binary_join_element_wise(
+            pc.utf8_slice_codeunits(text, 0, 5), pc.utf8_slice_codeunits(text, 5, 9), "-"
+        )
+        text = pc.if_else(nine, plus_four, text)
+    return blank_to_null(text)
