@@ -64,13 +64,13 @@ def sqlite_import(tsv, database, mode="tabs", table="rcpt_cd"):
     return time.perf_counter() - started, cpu_seconds(process.stderr)
 
 
-def crawl(tsv, folder, columnar=True, spider="filings_calaccess"):
+def crawl(tsv, folder, columnar=True, spider="filings_calaccess", columnar_setting="CALACCESS_COLUMNAR"):
     database = folder / "recalls.db"
     command = [
         "/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", spider,
         "-a", f"url={tsv.resolve().as_uri()}",
         "-s", f"DATABASE={database}", "-s", f"ARCHIVE_DIR={folder / 'archive'}", "-s", "ARCHIVE_ENABLED=0",
-        "-s", "LOG_LEVEL=WARNING", "-s", f"CALACCESS_COLUMNAR={int(columnar)}",
+        "-s", "LOG_LEVEL=WARNING", "-s", f"{columnar_setting}={int(columnar)}",
     ]  # fmt: skip
     started = time.perf_counter()
     process = subprocess.run(command, cwd=REPO, capture_output=True, text=True)

@@ -7,10 +7,12 @@
    CRLF, quoted text, unquoted numbers, "0" slots) and a filer_2025.txt naming every filing.
 2. Baseline: sqlite3's own `.import` of the same contrib file into a fresh database (`.mode csv`).
 3. The real thing: `scrapy crawl filings_pennsylvania -a url=file://.../folder` into a fresh
-   database (every pipeline, then the totals rules), under /usr/bin/time -v for its peak memory.
+   database (every pipeline, then the totals rules), under /usr/bin/time -v for its peak memory:
+   the column path (recallwatch/parsers/pennsylvania_columns.py, the default), then the per-row
+   path (`-s PENNSYLVANIA_COLUMNAR=0`; --no-rows-path: not crawled), which must store the same rows.
 
-Prints rows/s of each, the ratio (target: within 1.5x of .import) and the peak memory (target:
-under 200 MB). The WARC archive is off.
+Prints rows/s of each, the ratio (target: the column path within 1.5x of .import) and the peak
+memory (target: under 200 MB). The WARC archive is off.
 """
 
 import shutil
@@ -49,16 +51,23 @@ def generate(folder, rows):
 
 
 def main():
-    options, folder = ingest_options(__doc__, "pennsylvania")
+    options, folder = ingest_options(__doc__, "pennsylvania", ("--no-rows-path", "do not crawl the per-row path too"))
     export = folder / "export"
     export.mkdir()
     generate(export, options.rows)
     size_mb = (export / "contrib_2025.txt").stat().st_size / 1e6
 
     baseline, _ = sqlite_import(export / "contrib_2025.txt", folder / "import.db", mode="csv", table="contrib")
-    (folder / "crawl").mkdir()
-    crawled = crawl(export, folder / "crawl", spider="filings_pennsylvania")
-    report_ingest("Pennsylvania", "contrib_2025.txt", options.rows, size_mb, folder, baseline, crawled)
+    results = {}
+    for path, columnar in [("columns", True)] + ([] if options.no_rows_path else [("rows", False)]):
+        (folder / path).mkdir()
+        results[path] = crawl(export, folder / path, columnar, "filings_pennsylvania", "PENNSYLVANIA_COLUMNAR")
+    if "rows" in results:
+        elapsed, peak_mb, stored, _ = results["rows"]
+        print(f"per-row path (PENNSYLVANIA_COLUMNAR=0): {elapsed:7.2f} s  {options.rows / elapsed:10,.0f} rows/s  "
+              f"{elapsed / baseline:5.2f}x .import  peak {peak_mb:4.0f} MB  ({stored:,} stored)")  # fmt: skip
+    print("column path (the default):")
+    report_ingest("Pennsylvania", "contrib_2025.txt", options.rows, size_mb, folder, baseline, results["columns"])
     if not options.keep:
         shutil.rmtree(folder)
 
