@@ -173,10 +173,19 @@ FILES = {
     "no_final_newline": set_files(SAMPLES, file_bytes(HEADER, SAMPLE_ROWS)[:-2]),
     "quote_left_open": set_files(SAMPLES, file_bytes(HEADER, [SAMPLE_ROWS[0] + b',"open', *SAMPLE_ROWS])),
     # identical rows in runs of a filing's rows that blocks cut (counted on from block to block)
-    "identical_rows": set_files(SAMPLES, file_bytes(HEADER, [
-        *SAMPLE_ROWS * 3, *[SAMPLE_ROWS[0]] * 7, with_values(HEADER, SAMPLE_ROWS[0], CAMPAIGNFINANCEID="999"),
-        *SAMPLE_ROWS[:2] * 4, *[SAMPLE_ROWS[1]] * 9,
-    ])),  # fmt: skip
+    "identical_rows": set_files(
+        SAMPLES,
+        file_bytes(
+            HEADER,
+            [
+                *SAMPLE_ROWS * 3,
+                *[SAMPLE_ROWS[0]] * 7,
+                with_values(HEADER, SAMPLE_ROWS[0], CAMPAIGNFINANCEID="999"),
+                *SAMPLE_ROWS[:2] * 4,
+                *[SAMPLE_ROWS[1]] * 9,
+            ],
+        ),
+    ),
     "empty": [("contrib", b"")],
     "header_alone": [("contrib", HEADER + b"\r\n")],
     "legacy_latin1": set_files(LEGACY, (LEGACY / "contrib.txt").read_bytes().replace(b"Comcast", b"Com\xe7ast")),

@@ -486,8 +486,13 @@ class ContribColumns:
         digests = pc.utf8_slice_codeunits(pa.array(map(HEXDIGEST, map(hashlib.sha1, joined.to_pylist())),
                                                    pa.string(), size=rows), 0, DIGEST_CHARACTERS)  # fmt: skip
         changed = pc.not_equal(filing.slice(1), filing.slice(0, rows - 1))
-        run = pa.concat_arrays([pa.array([0], pa.int64()), pc.cumulative_sum(pc.cast(changed, pa.int64()))])
-        seen = occurrences_before(pc.binary_join_element_wise(pc.cast(run, pa.string()), digests, ":"))
+        distinct = pc.dictionary_encode(digests)
+        if len(distinct.dictionary) == rows:  # no two rows alike (the usual case)
+            seen = pa.repeat(0, rows).cast(pa.int64())
+        else:  # the count of each (run, digest) pair, keyed by an integer
+            run = pa.concat_arrays([pa.array([0], pa.int64()), pc.cumulative_sum(pc.cast(changed, pa.int64()))])
+            key = pc.add(pc.multiply(run, len(distinct.dictionary)), pc.cast(distinct.indices, pa.int64()))
+            seen = occurrences_before(key)
         starts = pc.indices_nonzero(changed).to_pylist()
         first_end, last_start = (starts[0] + 1, starts[-1] + 1) if starts else (rows, 0)
         reader = self.reader
