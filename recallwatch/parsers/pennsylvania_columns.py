@@ -375,11 +375,14 @@ class ContribColumns:
         gifts = []  # (slot, amount, date, given) of each slot
         for slot in CONTRIB_SLOTS:
             raw_date, raw_amount = column(f"CONTDATE{slot}"), column(f"CONTAMT{slot}")
-            amount, _ = money_column(raw_amount)
-            day, day_refused = read_distinct(raw_date, date_value, pa.string())
             given = pa.repeat(True, part.num_rows)
             if slot > 1:  # an empty later slot is no gift
                 given = pc.invert(pc.and_(blank_slot(raw_date), blank_slot(raw_amount)))
+                if not pc.any(given).as_py():  # no row gives more (the usual case): nothing to read
+                    gifts.append((slot, None, None, given))
+                    continue
+            amount, _ = money_column(raw_amount)
+            day, day_refused = read_distinct(raw_date, date_value, pa.string())
             problems = pc.or_(problems, pc.and_(given, pc.or_(pc.is_null(amount), day_refused)))
             gifts.append((slot, amount, day, given))
         flagged = pc.or_(place_refused, pc.and_(placed, problems))
