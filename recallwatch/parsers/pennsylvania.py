@@ -151,7 +151,7 @@ def decode(data, kind, header_layout):
     return data.decode("utf-8", errors=FALLBACK_ERRORS[fallback_codec(kind, header_layout)])
 
 
-def _peekable(stream):
+def peekable(stream):
     return stream if hasattr(stream, "peek") else io.BufferedReader(stream)
 
 
@@ -165,7 +165,7 @@ def file_rows(kind, stream, name=None):
     """The columns of a file (upper-cased names), then (line number, values) of each row, or
     (line number, Rejected) for a row that cannot be read as the layout's fields."""
     name = name or f"{kind}.txt"
-    stream = _peekable(stream)
+    stream = peekable(stream)
     head = stream.peek(PEEK_BYTES)
     header_layout = bool(head) and pa_layout.has_header(kind, first_row(head))
     errors = FALLBACK_ERRORS[fallback_codec(kind, header_layout)]

@@ -40,6 +40,7 @@ from recallwatch.core.items import Contribution, Rejected
 from recallwatch.parsers import pa_layout
 from recallwatch.parsers.calaccess_columns import batches_of
 from recallwatch.parsers.pennsylvania import (
+    CONTRIB_COLUMNS,
     CONTRIB_SLOTS,
     CONTRIBUTION_FIELDS,
     EMPTY_SLOT,
@@ -47,13 +48,13 @@ from recallwatch.parsers.pennsylvania import (
     SOURCE,
     BadValue,
     RowProblem,
-    _peekable,
     built_rows,
     committee_id,
     contrib_schedule,
     decode,
     file_rows,
     first_row,
+    peekable,
     record_rows,
 )
 from recallwatch.parsers.value_columns import money_column, one_line_column, read_distinct, trimmed, zip_column
@@ -156,20 +157,13 @@ class Job:
         self.kind, self.name, self.columns, self.lines = kind, name, columns, lines
         self.header_layout = header_layout
         self.build = reader.builder(kind, columns)[2]
-        self.at = reader.columns_at(columns, *CONTRIB_COLUMNS_READ)
+        self.at = reader.columns_at(columns, *CONTRIB_COLUMNS)
         self.width = len(columns)
         self.columnar = len(set(columns)) == len(columns)  # else every line is read by the csv module
         self.line = 1 if header_layout else 0  # the lines read (the csv module's count)
 
     def decode(self, data):
         return decode(data, self.kind, self.header_layout)
-
-
-# The columns a contrib row is built from, the filing's key columns apart
-CONTRIB_COLUMNS_READ = (
-    "SECTION", "CONTRIBUTOR", "CITY", "STATE", "ZIPCODE", "OCCUPATION", "ENAME",
-    *(f"{part}{slot}" for slot in CONTRIB_SLOTS for part in ("CONTDATE", "CONTAMT")),
-)  # fmt: skip
 
 
 def parse_lines(data, columns, lines):
@@ -251,7 +245,7 @@ class ContribColumns:
         yield from batches_of(pending, batch_rows, last=True)
 
     def read_blocks(self, kind, stream, name, batch_rows):
-        stream = _peekable(stream)
+        stream = peekable(stream)
         head = stream.peek(PEEK_BYTES)
         header_layout = bool(head) and pa_layout.has_header(kind, first_row(head))
         columns = pa_layout.columns_of(kind)
