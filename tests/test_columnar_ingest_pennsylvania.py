@@ -18,7 +18,8 @@ import pytest
 
 from recallwatch.core.batch import ColumnBatch, RecordBatch
 from recallwatch.core.items import Rejected
-from recallwatch.parsers.pennsylvania import CONTRIBUTION_FIELDS, FilingSetReader
+from recallwatch.parsers import pennsylvania_columns
+from recallwatch.parsers.pennsylvania import CONTRIBUTION_FIELDS, FilingSetReader, built_rows
 from recallwatch.parsers.pennsylvania_columns import ContribColumns
 from recallwatch.parsers.value_columns import one_line_column, zip_column
 from recallwatch.parsers.values import one_line, zip_code
@@ -213,19 +214,27 @@ def test_a_scheduled_run_keeps_the_same_rows_both_ways(kept):
     assert columns[3]["rows_of_other_filers"] > 0
 
 
-def test_the_columns_read_the_clean_rows_themselves():
-    """Most rows of the hostile file come out of the columns; the per-row path gets the lines with
-    other bytes and the rows the column rules flag."""
+def test_the_columns_read_the_clean_rows_themselves(monkeypatch):
+    """Most rows of the hostile file are built by the columns; the per-row builder gets the lines
+    with other bytes and the rows the column rules flag. Every contribution comes out in a
+    ColumnBatch (a few lines read row by row make no batch of their own)."""
+    built_by_rows = []
+
+    def counted(build, kind, name, number, values):
+        built_by_rows.append(number)
+        return built_rows(build, kind, name, number, values)
+
+    monkeypatch.setattr(pennsylvania_columns, "built_rows", counted)
     reader = FilingSetReader("file:x")
     reader.file_readers.update(ContribColumns(reader).readers())
     counts = {ColumnBatch: 0, RecordBatch: 0, Rejected: 0}
     for kind, data in FILES["hostile"]:
         for output in reader.read_file(kind, io.BytesIO(data), f"{kind}.txt"):
-            if kind == "contrib" and output.__class__ in counts:
+            if kind == "contrib" and getattr(output, "table", "contributions") == "contributions":
                 counts[type(output)] += 1 if isinstance(output, Rejected) else len(output)
-    assert counts[ColumnBatch] > 60
-    assert 0 < counts[RecordBatch] < 20
+    assert counts[ColumnBatch] > 90 and counts[RecordBatch] == 0
     assert counts[Rejected] > 20
+    assert 20 < len(built_by_rows) < 60  # of 121 lines: the hostile ones
 
 
 @pytest.mark.parametrize(

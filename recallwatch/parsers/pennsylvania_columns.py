@@ -19,9 +19,9 @@ its filing, counted in file order with the flagged rows built in their places. T
 distinct key (FILERID, EYEAR, CYCLE, CampaignFinanceID) is the reader's own `row_filing` (stand-in
 filings, the filers a scheduled run keeps, its counters), asked in the order of the file.
 
-What comes out: ColumnBatches (recallwatch/core/batch.py) of `batch_rows` rows, a RecordBatch for
-the rows of lines read one by one, the stand-in filings before the rows that point at them, and
-the Rejecteds.
+What comes out: ColumnBatches (recallwatch/core/batch.py) of `batch_rows` rows (the rows of lines
+read one by one among them, in their places), the stand-in filings before the rows that point at
+them, and the Rejecteds.
 """
 
 import csv
@@ -312,8 +312,8 @@ class ContribColumns:
             else:
                 rows.extend(values)
         job.line += reader.line_num
-        if rows:
-            yield RecordBatch(Contribution, CONTRIBUTION_FIELDS, rows)
+        if rows:  # with the rows around them: a few lines read by the csv module make no batch of their own
+            yield ColumnBatch(Contribution, self.with_rules(rows_table(rows)))
 
     def schedule(self, key):
         """(schedule, entity code) of a 'Section<sep>CYCLE' key as filed (`contrib_schedule`)."""
@@ -405,11 +405,7 @@ class ContribColumns:
             tables.append(table.filter(given))
             orders.append(pc.add(pc.multiply(positions, GIFTS_A_ROW), slot - 1).filter(given))
         if by_rows:
-            values = zip(*(row for _, row in by_rows), strict=True)
-            tables.append(pa.Table.from_arrays(
-                [pa.array(column, field.type) for column, field in zip(values, CONTRIBUTION_SCHEMA, strict=True)],
-                schema=CONTRIBUTION_SCHEMA,
-            ))  # fmt: skip
+            tables.append(rows_table([row for _, row in by_rows]))
             orders.append(pa.array([order for order, _ in by_rows], pa.uint64()))
         if len(tables) > 1:
             order = pc.sort_indices(pa.chunked_array([order.cast(pa.uint64()) for order in orders]))
@@ -530,6 +526,15 @@ EMPTY_SLOTS = pa.array(sorted(EMPTY_SLOT))
 def blank_slot(raw):
     """`_blank(raw)` of pennsylvania.py: an empty CONTDATEn or CONTAMTn ('', '0', '0.00')."""
     return pc.is_in(trimmed(raw), value_set=EMPTY_SLOTS)
+
+
+def rows_table(rows):
+    """Contribution row tuples (CONTRIBUTION_FIELDS) as a pyarrow Table."""
+    columns = zip(*rows, strict=True)
+    return pa.Table.from_arrays(
+        [pa.array(values, field.type) for values, field in zip(columns, CONTRIBUTION_SCHEMA, strict=True)],
+        schema=CONTRIBUTION_SCHEMA,
+    )
 
 
 def rows_at(part, positions):
