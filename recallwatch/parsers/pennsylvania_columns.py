@@ -77,13 +77,14 @@ def clean_line(line):
 
 
 def clean_block(block):
-    """The number of lines of the block when every one is printable ASCII and its CRLF or LF,
-    else 0. (A CR inside a line ends a record for pyarrow and for the csv module alike: the
-    record count tells it, as it tells a blank line: `parse_lines`.)"""
+    """(the number of lines, whether any holds a byte other than printable ASCII) of a block whose
+    every CR ends a line (a CR inside a line ends a record for pyarrow and for the csv module alike:
+    `parse_lines` finds it by the count of records, as it finds a blank line); None for another."""
     ends = block.translate(None, PRINTABLE)  # the line ends, and any other byte
-    if ends.translate(None, b"\r\n"):
-        return 0
-    return ends.count(b"\n") + (not block.endswith(b"\n"))
+    foreign = bool(ends.translate(None, b"\r\n"))
+    if foreign and block.count(b"\r") != block.count(b"\r\n"):
+        return None
+    return ends.count(b"\n") + (not block.endswith(b"\n")), foreign
 
 
 class Lines:
@@ -178,8 +179,8 @@ def parse_lines(data, columns, lines):
     if table is None or table.num_rows + len(refused) != lines or any(index < 0 for index in refused):
         return None
     if table.num_rows and refused[-1:] != [lines - 1]:
-        last = table.slice(table.num_rows - 1).to_pylist()[0]
-        if any("\n" in value or "\r" in value for value in last.values()):
+        last = [values.cast(pa.binary())[-1].as_py() for values in table.slice(table.num_rows - 1).columns]
+        if any(b"\n" in value or b"\r" in value for value in last):
             return None  # a quote left open on the last line: the csv module would read on
     part = pa.RecordBatch.from_arrays([values.combine_chunks() for values in table.columns], names=list(columns))
     if part.num_rows and pc.any(pc.equal(part.column(0), "")).as_py() and has_blank_line(data):
@@ -260,13 +261,12 @@ class ContribColumns:
             lines.line()
         job = Job(self.reader, kind, name, columns, header_layout, lines)
         while block := lines.block():
-            count = clean_block(block) if job.columnar else None
-            parsed = parse_lines(block, job.columns, count) if count else None
-            if parsed is not None and not parsed[1]:
+            shape = clean_block(block) if job.columnar else None
+            parsed = parse_lines(block, job.columns, shape[0]) if shape else None
+            if parsed is not None and not parsed[1] and not shape[1]:
                 yield from self.read_part(job, parsed[0])
                 continue
-            block_lines = split_lines(block)
-            cursor = LineCursor(block_lines, lines.line, job.decode)
+            cursor = LineCursor(split_lines(block), lines.line, job.decode)
             if parsed is not None:
                 yield from self.read_parsed(job, cursor, *parsed)
             yield from self.read_lines(job, cursor)
@@ -286,18 +286,20 @@ class ContribColumns:
 
     def read_parsed(self, job, cursor, part, refused):
         """The records of lines pyarrow parsed, from the cursor's line on: column-wise, but the
-        lines it refused, read by the csv module in their places."""
-        start, row, line = cursor.at, 0, 0
-        for index in refused:
+        lines it refused, read by the csv module in their places, and the rows of lines with other
+        bytes than printable ASCII, read by the csv module where they are (`read_part`)."""
+        start, row, line, lines = cursor.at, 0, 0, part.num_rows + len(refused)
+        for index in [*refused, lines]:
             if index > line:
-                yield from self.read_part(job, part.slice(row, index - line))
+                raw = cursor.lines[start + line : start + index]
+                foreign = {at: text for at, text in enumerate(raw) if not clean_line(text)}
+                yield from self.read_part(job, part.slice(row, index - line), foreign)
                 row += index - line
-            cursor.at = start + index
-            yield from self.read_rows(job, cursor, cursor.at + 1)
+            if index < lines:
+                cursor.at = start + index
+                yield from self.read_rows(job, cursor, cursor.at + 1)
             line = index + 1
-        if row < part.num_rows:
-            yield from self.read_part(job, part.slice(row))
-        cursor.at = max(cursor.at, start + part.num_rows + len(refused))
+        cursor.at = max(cursor.at, start + lines)
 
     def read_rows(self, job, cursor, stop):
         """The per-row path, from the cursor's line to line `stop` of the block (or on, to the end
@@ -353,11 +355,18 @@ class ContribColumns:
         reader.stats["rows_of_other_filers"] += skipped - others  # row_filing counted each key once
         return filing, pc.take(pa.array(committees, pa.string()), keys.indices), refused
 
-    def read_part(self, job, part):
+    def read_part(self, job, part, foreign=None):
         """The contributions of lines parsed by pyarrow: column rules for every row, the per-row
-        builder for the rows they flag, in the order of the file."""
+        builder for the rows they flag, in the order of the file. `foreign`: {row: its line} of the
+        lines with bytes other than printable ASCII, which the csv module reads (by the file's
+        decoding rule) and the per-row builder builds; the columns see them blank."""
         first_number = job.line + 1
         job.line += part.num_rows
+        if foreign:
+            blank = pa.array([row in foreign for row in range(part.num_rows)], pa.bool_())
+            part = pa.RecordBatch.from_arrays(
+                [pc.if_else(blank, "", values) for values in part.columns], names=part.schema.names
+            )
         column = lambda name: part.column(job.at[name])  # noqa: E731
         filing, committee, place_refused = self.places(job, part)
         placed = pc.is_valid(filing)
@@ -384,7 +393,7 @@ class ContribColumns:
         for _, _, _, given in gifts[1:]:
             self.reader.stats["empty_slots"] += pc.sum(pc.and_(built, pc.invert(given))).as_py() or 0
         ids, by_rows = yield from self.row_ids(job, part, pc.if_else(built, filing, pa.scalar(None, pa.string())),
-                                               flagged, first_number)  # fmt: skip
+                                               flagged, first_number, foreign or {})  # fmt: skip
         base = {
             "filing_id": filing, "committee_id": committee, "source": pa.repeat(pa.scalar(SOURCE), part.num_rows),
             "schedule": schedule, "contributor_name": name, "entity_code": entity,
@@ -432,7 +441,7 @@ class ContribColumns:
             .append_column("not_counted_reason", reason)
         )
 
-    def row_ids(self, job, part, filing, flagged, first_number):
+    def row_ids(self, job, part, filing, flagged, first_number, foreign):
         """(generator of the flagged rows' rejects; returns the keys of the built rows and the
         (order, row) of the flagged rows the per-row builder built) The row keys of `row_id` (the
         digest of the row's values, its occurrence among identical rows of its filing's run of
@@ -451,13 +460,18 @@ class ContribColumns:
                 values = flagged_values.get(position)
                 if values is None:
                     continue  # a row of a filer not kept
+                number = first_number + position
+                if position in foreign:  # its values as the csv module reads them
+                    text = io.StringIO(job.decode(foreign[position]), newline="")
+                    number, values = next(record_rows(csv.reader(text), job.kind, job.name, job.width, number - 1))
                 reader._occurrences, reader._occurrences_of = occurrences, occurrences_of
-                built = built_rows(job.build, job.kind, job.name, first_number + position, values)
+                if not isinstance(values, Rejected):
+                    values = built_rows(job.build, job.kind, job.name, number, values)
                 occurrences, occurrences_of = reader._occurrences, reader._occurrences_of
-                if isinstance(built, Rejected):
-                    yield built
+                if isinstance(values, Rejected):
+                    yield values
                 else:
-                    by_rows += [(position * GIFTS_A_ROW + index, row) for index, row in enumerate(built)]
+                    by_rows += [(position * GIFTS_A_ROW + index, row) for index, row in enumerate(values)]
                 continue
             digest = sha1(data).hexdigest()[:16]
             if filing_id != occurrences_of:
