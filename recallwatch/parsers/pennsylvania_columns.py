@@ -28,6 +28,7 @@ import csv
 import hashlib
 import io
 from collections import deque
+from itertools import chain
 from operator import methodcaller
 
 import pyarrow as pa
@@ -62,6 +63,7 @@ from recallwatch.parsers.values import date_value
 
 BLOCK_BYTES = 1 << 19  # about 2,700 contrib rows a block (1 MB blocks: 10 MB more at the peak, no faster)
 PRINTABLE = bytes(range(0x20, 0x7F))
+FOREIGN_MARKS = bytes(0 if byte in PRINTABLE + b"\r\n" else 1 for byte in range(256))
 KEY_SEPARATOR = "\x1f"  # not printable: joins the key columns of a row without ambiguity
 AMOUNT_TYPES = {"amount": pa.float64(), "memo": pa.int64()}
 CONTRIBUTION_SCHEMA = pa.schema([(name, AMOUNT_TYPES.get(name, pa.string())) for name in CONTRIBUTION_FIELDS])
@@ -263,8 +265,8 @@ class ContribColumns:
         while block := lines.block():
             shape = clean_block(block) if job.columnar else None
             parsed = parse_lines(block, job.columns, shape[0]) if shape else None
-            if parsed is not None and not parsed[1] and not shape[1]:
-                yield from self.read_part(job, parsed[0])
+            if parsed is not None and not parsed[1]:
+                yield from self.read_part(job, parsed[0], foreign_lines(block) if shape[1] else None)
                 continue
             cursor = LineCursor(split_lines(block), lines.line, job.decode)
             if parsed is not None:
@@ -452,35 +454,47 @@ class ContribColumns:
         reader = self.reader
         flagged_positions = pc.indices_nonzero(flagged).to_pylist()
         flagged_values = dict(zip(flagged_positions, rows_at(part, flagged_positions), strict=True))
-        sha1 = hashlib.sha1
-        ids, by_rows = [], []
-        occurrences, occurrences_of = reader._occurrences, reader._occurrences_of
-        for position, (filing_id, data) in enumerate(zip(filing.to_pylist(), joined.to_pylist(), strict=True)):
+        built = pc.is_valid(filing)
+        built_filings = filing.drop_null()
+        digests = [
+            text[:DIGEST_CHARACTERS] for text in map(HEXDIGEST, map(hashlib.sha1, joined.filter(built).to_pylist()))
+        ]
+        seen, by_rows = [], []
+        flags = iter([*flagged_positions, part.num_rows])
+        next_flag = next(flags)
+        ends = [(part.num_rows, None, None)]
+        rows = zip(pc.indices_nonzero(built).to_pylist(), built_filings.to_pylist(), digests, strict=True)
+        for position, filing_id, digest in chain(rows, ends):
+            while next_flag < position:  # the flagged rows before it, built row by row
+                built_by_rows = yield from self.flagged_row(job, next_flag, first_number, flagged_values, foreign)
+                by_rows += built_by_rows
+                next_flag = next(flags)
             if filing_id is None:
-                values = flagged_values.get(position)
-                if values is None:
-                    continue  # a row of a filer not kept
-                number = first_number + position
-                if position in foreign:  # its values as the csv module reads them
-                    text = io.StringIO(job.decode(foreign[position]), newline="")
-                    number, values = next(record_rows(csv.reader(text), job.kind, job.name, job.width, number - 1))
-                reader._occurrences, reader._occurrences_of = occurrences, occurrences_of
-                if not isinstance(values, Rejected):
-                    values = built_rows(job.build, job.kind, job.name, number, values)
-                occurrences, occurrences_of = reader._occurrences, reader._occurrences_of
-                if isinstance(values, Rejected):
-                    yield values
-                else:
-                    by_rows += [(position * GIFTS_A_ROW + index, row) for index, row in enumerate(values)]
-                continue
-            digest = sha1(data).hexdigest()[:16]
-            if filing_id != occurrences_of:
-                occurrences, occurrences_of = {}, filing_id
-            seen = occurrences.get(digest, 0)
-            occurrences[digest] = seen + 1
-            ids.append(f"{filing_id}:C:{digest}:{seen}")
-        reader._occurrences, reader._occurrences_of = occurrences, occurrences_of
-        return pa.array(ids, pa.string()), by_rows
+                break
+            if filing_id != reader._occurrences_of:
+                reader._occurrences, reader._occurrences_of = {}, filing_id
+            count = reader._occurrences.get(digest, 0)
+            reader._occurrences[digest] = count + 1
+            seen.append(count)
+        ids = pc.binary_join_element_wise(
+            built_filings, "C", pa.array(digests, pa.string()), pc.cast(pa.array(seen, pa.int64()), pa.string()), ":"
+        )
+        return ids, by_rows
+
+    def flagged_row(self, job, position, first_number, flagged_values, foreign):
+        """(generator of its reject; returns the (order, row) it makes) A flagged row, read by the
+        per-row path: its values as pyarrow read them, or as the csv module reads its line."""
+        values = flagged_values[position]
+        number = first_number + position
+        if position in foreign:  # its values as the csv module reads them
+            text = io.StringIO(job.decode(foreign[position]), newline="")
+            number, values = next(record_rows(csv.reader(text), job.kind, job.name, job.width, number - 1))
+        if not isinstance(values, Rejected):
+            values = built_rows(job.build, job.kind, job.name, number, values)
+        if isinstance(values, Rejected):
+            yield values
+            return []
+        return [(position * GIFTS_A_ROW + index, row) for index, row in enumerate(values)]
 
     def occurrence_ids(self, filing, joined):
         """The row keys of rows that are all built (`filing`: each one's, `joined`: its values, in
@@ -557,6 +571,19 @@ def rows_at(part, positions):
         return []
     columns = [values.to_pylist() for values in part.take(pa.array(positions, pa.int64())).columns]
     return [list(values) for values in zip(*columns, strict=True)]
+
+
+def foreign_lines(block):
+    """{line index: line} of the lines of a block with a byte other than printable ASCII."""
+    marks = block.translate(FOREIGN_MARKS)  # 1 where a byte is neither printable ASCII nor a line end
+    lines, line, counted_to, at = {}, 0, 0, marks.find(1)
+    while at >= 0:
+        line += block.count(b"\n", counted_to, at)
+        start, end = block.rfind(b"\n", 0, at) + 1, block.find(b"\n", at) + 1 or len(block)
+        lines[line] = block[start:end]
+        counted_to, at = end, marks.find(1, end)
+        line += 1  # past the line's LF
+    return lines
 
 
 def split_lines(block):
