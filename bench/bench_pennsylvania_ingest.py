@@ -4,7 +4,8 @@
 
 1. Generates a 2025-layout export folder: contrib_2025.txt of --rows rows (the header and rows of
    tests/fixtures/filings_pennsylvania/samples_2025/contrib_2025.txt in turn, 500 rows per filing:
-   CRLF, quoted text, unquoted numbers, "0" slots) and a filer_2025.txt naming every filing.
+   CRLF, quoted text, unquoted numbers, "0" slots; --accents: a row in 200 with a cp437 accent)
+   and a filer_2025.txt naming every filing.
 2. Baseline: sqlite3's own `.import` of the same contrib file into a fresh database (`.mode csv`).
 3. The real thing: `scrapy crawl filings_pennsylvania -a url=file://.../folder` into a fresh
    database (every pipeline, then the totals rules), under /usr/bin/time -v for its peak memory:
@@ -26,6 +27,7 @@ from bench.bench_calaccess_ingest import crawl, ingest_options, report_ingest, s
 
 SAMPLES = REPO / "tests" / "fixtures" / "filings_pennsylvania" / "samples_2025"
 ROWS_PER_FILING = 500
+ACCENT_EVERY = 200  # --accents: a row in 200 with a byte that is not ASCII ("Caf\x82")
 
 
 def sample_lines(kind):
@@ -33,15 +35,19 @@ def sample_lines(kind):
     return lines[0], [line for line in lines[1:] if line]
 
 
-def generate(folder, rows):
-    """contrib_2025.txt of `rows` rows and the filer_2025.txt of their filings."""
+def generate(folder, rows, accents=False):
+    """contrib_2025.txt of `rows` rows and the filer_2025.txt of their filings; with `accents`,
+    every ACCENT_EVERY-th row's city is written with a cp437 accent, as the 2025 export writes them."""
     header, samples = sample_lines("contrib")
     bodies = [line.split(b",", 2)[2] for line in samples]  # after CampaignFinanceID, FilerID
     with open(folder / "contrib_2025.txt", "wb") as out:
         out.write(header + b"\r\n")
         for number in range(rows):
             filing = 5_000_000 + number // ROWS_PER_FILING
-            out.write(b'%d,"%d",' % (filing, filing) + bodies[number % len(bodies)] + b"\r\n")
+            body = bodies[number % len(bodies)]
+            if accents and number % ACCENT_EVERY == 0:
+                body = body.replace(b'"Thousand Oaks"', b'"Thousand Oaks Caf\x82"', 1)
+            out.write(b'%d,"%d",' % (filing, filing) + body + b"\r\n")
     header, (amgen, *_) = sample_lines("filer")
     rest = amgen.split(b",", 2)[2]
     with open(folder / "filer_2025.txt", "wb") as out:
@@ -51,10 +57,13 @@ def generate(folder, rows):
 
 
 def main():
-    options, folder = ingest_options(__doc__, "pennsylvania", ("--no-rows-path", "do not crawl the per-row path too"))
+    options, folder = ingest_options(
+        __doc__, "pennsylvania", ("--no-rows-path", "do not crawl the per-row path too"),
+        ("--accents", f"a row in {ACCENT_EVERY} with a cp437 accent (read by the csv module on the column path)"),
+    )  # fmt: skip
     export = folder / "export"
     export.mkdir()
-    generate(export, options.rows)
+    generate(export, options.rows, options.accents)
     size_mb = (export / "contrib_2025.txt").stat().st_size / 1e6
 
     contrib = export / "contrib_2025.txt"
