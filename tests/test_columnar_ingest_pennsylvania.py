@@ -206,6 +206,25 @@ FILES = {
             ],
         ),
     ),  # fmt: skip
+    # rows the per-row builder builds (flagged: "$5.00", an accent) among identical rows: one of
+    # another filing between runs of one filing's identical rows, identical flagged rows
+    "flagged_among_identical": set_files(
+        SAMPLES,
+        file_bytes(
+            HEADER,
+            [
+                *[SAMPLE_ROWS[0]] * 3,
+                with_values(HEADER, SAMPLE_ROWS[0], CAMPAIGNFINANCEID="999", CONTAMT1="$5.00"),
+                *[SAMPLE_ROWS[0]] * 2,
+                *[with_values(HEADER, SAMPLE_ROWS[1], CONTAMT1="$5.00")] * 3,
+                SAMPLE_ROWS[1],
+                *[with_values(HEADER, SAMPLE_ROWS[2], CITY="@").replace(b"@", b"Caf\x82")] * 3,
+                *[SAMPLE_ROWS[2]] * 2,
+                with_values(HEADER, SAMPLE_ROWS[0], CAMPAIGNFINANCEID="999", CITY="@").replace(b"@", b"Caf\x82"),
+                *[SAMPLE_ROWS[0]] * 2,
+            ],
+        ),
+    ),  # fmt: skip
     "empty": [("contrib", b"")],
     "header_alone": [("contrib", HEADER + b"\r\n")],
     "legacy_latin1": set_files(LEGACY, (LEGACY / "contrib.txt").read_bytes().replace(b"Comcast", b"Com\xe7ast")),

@@ -446,12 +446,14 @@ class FilingSetReader:
         run of consecutive rows of one filing: the export lists a filing's rows together.)"""
         if filing != self._occurrences_of:
             self._occurrences, self._occurrences_of = {}, filing
-        digest = hashlib.sha1("\x1f".join(values).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = row_digest(values)
         seen = self._occurrences.get(digest, 0)
         self._occurrences[digest] = seen + 1
         return f"{filing}:{kind}:{digest}:{seen}"
 
-    def contrib_builder(self, columns):
+    def contrib_builder(self, columns, row_id=None):
+        """build(values) of a contrib row; `row_id(filing, kind, values)` makes its key (by default
+        `self.row_id`; pennsylvania_columns.py counts the occurrences itself)."""
         at = self.columns_at(columns, *CONTRIB_COLUMNS)
         # Bound once: build() runs for every row (over a million a year)
         section_at, cycle_at, name_at = at["SECTION"], at["CYCLE"], at["CONTRIBUTOR"]
@@ -461,7 +463,7 @@ class FilingSetReader:
         slots = [(slot, at[f"CONTDATE{slot}"], at[f"CONTAMT{slot}"], f"CONTDATE{slot}", f"CONTAMT{slot}")
                  for slot in CONTRIB_SLOTS]  # fmt: skip
         schedules = {}  # (Section, CYCLE) as filed -> (schedule, entity code)
-        stats, row_filing, row_id = self.stats, self.row_filing, self.row_id
+        stats, row_filing, row_id = self.stats, self.row_filing, row_id or self.row_id
 
         def build(values):
             place = row_filing(values, at)
@@ -565,10 +567,10 @@ class FilingSetReader:
             raise ValueError(f"the file has no {', '.join(missing)} column")
         return at
 
-    def builder(self, kind, columns):
+    def builder(self, kind, columns, row_id=None):
         """(item class, fields, build(values) -> list of row tuples) of a detail file."""
         if kind == "contrib":
-            return Contribution, CONTRIBUTION_FIELDS, self.contrib_builder(columns)
+            return Contribution, CONTRIBUTION_FIELDS, self.contrib_builder(columns, row_id)
         if kind == "receipt":
             build = self.other_money_builder(columns, kind, RECEIPT_SCHEDULE, "RECNAME", "RECDATE", "RECAMT")
             return Contribution, CONTRIBUTION_FIELDS, build
@@ -624,6 +626,11 @@ class FilingSetReader:
             for name in present.get(kind, ()):
                 with open_file(name) as stream:
                     yield from self.read_file(kind, stream, name.replace("\\", "/").rsplit("/", 1)[-1], batch_rows)
+
+
+def row_digest(values):
+    """The digest of a row's values in its key (`FilingSetReader.row_id`)."""
+    return hashlib.sha1("\x1f".join(values).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _number_order(value):

@@ -28,7 +28,6 @@ import csv
 import hashlib
 import io
 from collections import deque
-from itertools import chain
 from operator import methodcaller
 
 import pyarrow as pa
@@ -57,6 +56,7 @@ from recallwatch.parsers.pennsylvania import (
     first_row,
     peekable,
     record_rows,
+    row_digest,
 )
 from recallwatch.parsers.value_columns import money_column, one_line_column, read_distinct, trimmed, zip_column
 from recallwatch.parsers.values import date_value
@@ -70,6 +70,7 @@ CONTRIBUTION_SCHEMA = pa.schema([(name, AMOUNT_TYPES.get(name, pa.string())) for
 GIFTS_A_ROW = len(CONTRIB_SLOTS)
 HEXDIGEST = methodcaller("hexdigest")
 DIGEST_CHARACTERS = 16  # of a row key's digest (FilingSetReader.row_id)
+UNCOUNTED = "#"  # in place of a key's occurrence, counted later (`row_ids`)
 
 
 def clean_line(line):
@@ -160,6 +161,7 @@ class Job:
         self.kind, self.name, self.columns, self.lines = kind, name, columns, lines
         self.header_layout = header_layout
         self.build = reader.builder(kind, columns)[2]
+        self.build_uncounted = reader.builder(kind, columns, uncounted_row_id)[2]  # for the flagged rows
         self.at = reader.columns_at(columns, *CONTRIB_COLUMNS)
         self.width = len(columns)
         self.columnar = len(set(columns)) == len(columns)  # else every line is read by the csv module
@@ -447,65 +449,59 @@ class ContribColumns:
         """(generator of the flagged rows' rejects; returns the keys of the built rows and the
         (order, row) of the flagged rows the per-row builder built) The row keys of `row_id` (the
         digest of the row's values, its occurrence among identical rows of its filing's run of
-        rows), counted in file order with the flagged rows built in their places."""
+        rows), counted in file order, the flagged rows' among them."""
         joined = pc.binary_join_element_wise(*part.columns, KEY_SEPARATOR).cast(pa.binary())
-        if not pc.any(flagged).as_py():
-            return self.occurrence_ids(filing.drop_null(), joined.filter(pc.is_valid(filing))), []
-        reader = self.reader
+        built = pc.is_valid(filing)
+        built_filings, digests = filing.drop_null(), digests_of(joined.filter(built))
         flagged_positions = pc.indices_nonzero(flagged).to_pylist()
         flagged_values = dict(zip(flagged_positions, rows_at(part, flagged_positions), strict=True))
-        built = pc.is_valid(filing)
-        built_filings = filing.drop_null()
-        digests = [
-            text[:DIGEST_CHARACTERS] for text in map(HEXDIGEST, map(hashlib.sha1, joined.filter(built).to_pylist()))
-        ]
-        seen, by_rows = [], []
-        flags = iter([*flagged_positions, part.num_rows])
-        next_flag = next(flags)
-        ends = [(part.num_rows, None, None)]
-        rows = zip(pc.indices_nonzero(built).to_pylist(), built_filings.to_pylist(), digests, strict=True)
-        for position, filing_id, digest in chain(rows, ends):
-            while next_flag < position:  # the flagged rows before it, built row by row
-                built_by_rows = yield from self.flagged_row(job, next_flag, first_number, flagged_values, foreign)
-                by_rows += built_by_rows
-                next_flag = next(flags)
-            if filing_id is None:
-                break
-            if filing_id != reader._occurrences_of:
-                reader._occurrences, reader._occurrences_of = {}, filing_id
-            count = reader._occurrences.get(digest, 0)
-            reader._occurrences[digest] = count + 1
-            seen.append(count)
-        ids = pc.binary_join_element_wise(
-            built_filings, "C", pa.array(digests, pa.string()), pc.cast(pa.array(seen, pa.int64()), pa.string()), ":"
+        by_rows = []  # (position, rows) of the flagged rows built, their keys not counted yet
+        for position in flagged_positions:
+            rows = yield from self.flagged_row(job, position, first_number, flagged_values, foreign)
+            if rows:
+                by_rows.append((position, rows))
+        if not by_rows:
+            return self.occurrence_ids(built_filings, digests), []
+        # every built row in file order: (position, filing, digest), the flagged rows' from their keys
+        positions = pa.concat_arrays([pc.indices_nonzero(built), pa.array([at for at, _ in by_rows], pa.uint64())])
+        order = pc.sort_indices(positions)
+        keys = self.occurrence_ids(
+            pa.concat_arrays([built_filings, pa.array([rows[0][1] for _, rows in by_rows], pa.string())]).take(order),
+            pa.concat_arrays([digests, pa.array([rows[0][0].split(":")[-3] for _, rows in by_rows])]).take(order),
         )
-        return ids, by_rows
+        keys = keys.take(pc.sort_indices(order))  # back in the order of `positions`
+        flagged_keys = keys.slice(len(built_filings)).to_pylist()
+        counted = [
+            (position * GIFTS_A_ROW + index, (f"{key}:{row[0].rsplit(':', 1)[1]}", *row[1:]))
+            for (position, rows), key in zip(by_rows, flagged_keys, strict=True)
+            for index, row in enumerate(rows)
+        ]
+        return keys.slice(0, len(built_filings)), counted
 
     def flagged_row(self, job, position, first_number, flagged_values, foreign):
-        """(generator of its reject; returns the (order, row) it makes) A flagged row, read by the
-        per-row path: its values as pyarrow read them, or as the csv module reads its line."""
+        """(generator of its reject; returns the rows it makes, their keys' occurrences not counted:
+        `uncounted_row_id`) A flagged row, read by the per-row path: its values as pyarrow read
+        them, or as the csv module reads its line."""
         values = flagged_values[position]
         number = first_number + position
         if position in foreign:  # its values as the csv module reads them
             text = io.StringIO(job.decode(foreign[position]), newline="")
             number, values = next(record_rows(csv.reader(text), job.kind, job.name, job.width, number - 1))
         if not isinstance(values, Rejected):
-            values = built_rows(job.build, job.kind, job.name, number, values)
+            values = built_rows(job.build_uncounted, job.kind, job.name, number, values)
         if isinstance(values, Rejected):
             yield values
             return []
-        return [(position * GIFTS_A_ROW + index, row) for index, row in enumerate(values)]
+        return values
 
-    def occurrence_ids(self, filing, joined):
-        """The row keys of rows that are all built (`filing`: each one's, `joined`: its values, in
-        file order): the digest of the values and the count of identical rows before it in its
-        run of its filing's rows; the first run may go on from the reader's count, and the
-        reader's count is the last run's after them."""
+    def occurrence_ids(self, filing, digests):
+        """The row keys of built rows (`filing`: each one's, `digests`: of its values, in file
+        order): the digest and the count of identical rows before it in its run of its filing's
+        rows; the first run may go on from the reader's count, and the reader's count is the last
+        run's after them."""
         rows = len(filing)
         if not rows:
             return pa.array([], pa.string())
-        digests = pc.utf8_slice_codeunits(pa.array(map(HEXDIGEST, map(hashlib.sha1, joined.to_pylist())),
-                                                   pa.string(), size=rows), 0, DIGEST_CHARACTERS)  # fmt: skip
         changed = pc.not_equal(filing.slice(1), filing.slice(0, rows - 1))
         distinct = pc.dictionary_encode(digests)
         if len(distinct.dictionary) == rows:  # no two rows alike (the usual case)
@@ -554,6 +550,17 @@ EMPTY_SLOTS = pa.array(sorted(EMPTY_SLOT))
 def blank_slot(raw):
     """`_blank(raw)` of pennsylvania.py: an empty CONTDATEn or CONTAMTn ('', '0', '0.00')."""
     return pc.is_in(trimmed(raw), value_set=EMPTY_SLOTS)
+
+
+def digests_of(joined):
+    """`row_digest` of each row's values joined by the key separator (bytes)."""
+    hexes = map(HEXDIGEST, map(hashlib.sha1, joined.to_pylist()))
+    return pc.utf8_slice_codeunits(pa.array(hexes, pa.string(), size=len(joined)), 0, DIGEST_CHARACTERS)
+
+
+def uncounted_row_id(filing, kind, values):
+    """`FilingSetReader.row_id` without the occurrence (`UNCOUNTED`), which `row_ids` counts."""
+    return f"{filing}:{kind}:{row_digest(values)}:{UNCOUNTED}"
 
 
 def rows_table(rows):
