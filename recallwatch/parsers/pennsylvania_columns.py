@@ -486,7 +486,9 @@ class ContribColumns:
         number = first_number + position
         if position in foreign:  # its values as the csv module reads them
             text = io.StringIO(job.decode(foreign[position]), newline="")
-            number, values = next(record_rows(csv.reader(text), job.kind, job.name, job.width, number - 1))
+            number, values = next(record_rows(csv.reader(text), job.kind, job.name, job.width, number - 1), (0, None))
+            if values is None:  # no record (a line pyarrow reads as fields the csv module skips)
+                return []
         if not isinstance(values, Rejected):
             values = built_rows(job.build_uncounted, job.kind, job.name, number, values)
         if isinstance(values, Rejected):
