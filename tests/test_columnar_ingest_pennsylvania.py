@@ -225,6 +225,10 @@ FILES = {
             ],
         ),
     ),  # fmt: skip
+    # a header with a byte that is not ASCII (a BOM): the csv module reads the whole file; one naming
+    # a column twice: every line read by the csv module
+    "bom_header": set_files(SAMPLES, b"\xef\xbb\xbf" + file_bytes(HEADER, SAMPLE_ROWS)),
+    "duplicate_header": set_files(SAMPLES, file_bytes(HEADER.replace(b"ADDRESS2", b"ADDRESS1"), SAMPLE_ROWS)),
     "empty": [("contrib", b"")],
     "header_alone": [("contrib", HEADER + b"\r\n")],
     "legacy_latin1": set_files(LEGACY, (LEGACY / "contrib.txt").read_bytes().replace(b"Comcast", b"Com\xe7ast")),
