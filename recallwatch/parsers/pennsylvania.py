@@ -31,7 +31,8 @@ What each file becomes:
 
 Legacy rows carry no filing id: they belong to the latest version of their report in the set
 (earlier versions are stored as filings, without rows, so the amendment chain shows). Every value
-is read by recallwatch/parsers/values.py.
+is read by recallwatch/parsers/values.py. The contrib file may be read column by column instead
+(recallwatch/parsers/pennsylvania_columns.py, set in `file_readers`), with the same rows and rejects.
 """
 
 import codecs
