@@ -34,11 +34,12 @@ STORE_BATCH_SIZE = int(env("STORE_BATCH_SIZE", "500"))
 STORE_FLUSH_SECONDS = float(env("STORE_FLUSH_SECONDS", "5"))
 # How many committees deep the end of a run follows money passed on to a campaign (recallwatch/core/lookthrough.py)
 LOOKTHROUGH_LEVELS = int(env("LOOKTHROUGH_LEVELS", "1"))
-# Bulk exports: CAL-ACCESS and Illinois receipts read column by column (0: row by row, the same rows
-# and rejects);
+# Bulk exports: CAL-ACCESS and Illinois receipts and Pennsylvania contributions read column by column
+# (0: row by row, the same rows and rejects);
 # a long load logs its progress every BULK_PROGRESS_SECONDS (0: never) and keeps it in the run's stats
 CALACCESS_COLUMNAR = env("CALACCESS_COLUMNAR", "1") not in ("0", "false", "False", "")
 ILLINOIS_COLUMNAR = env("ILLINOIS_COLUMNAR", "1") not in ("0", "false", "False", "")
+PENNSYLVANIA_COLUMNAR = env("PENNSYLVANIA_COLUMNAR", "1") not in ("0", "false", "False", "")
 BULK_PROGRESS_SECONDS = float(env("BULK_PROGRESS_SECONDS", "10"))
 # Rows of ColumnBatches written in one transaction (pipelines/store.py), by the bulk writer process
 # (recallwatch/runtime/bulk_writer.py; 0: in the crawl process, as tuples)

@@ -7,6 +7,8 @@ is streamed from disk, as filings_calaccess does: its fetch records a manifest o
 scheduled run reads the years of the watchlist's `sources: filings_pennsylvania:` entry and keeps
 the committees the watchlist links (a candidate filer named as the prosecutor or an opponent, a
 name pattern, a curated link) or lists by FILERID (`known_committees`, `committee_ids`).
+The contrib file is read column by column (recallwatch/parsers/pennsylvania_columns.py,
+`PENNSYLVANIA_COLUMNAR`, on by default; 0: row by row, with the same rows and rejects).
 """
 
 from urllib.parse import urlsplit
@@ -77,6 +79,10 @@ class FilingsPennsylvaniaSpider(BulkExportSpider):
             raise ValueError(f"no Pennsylvania campaign finance file in the document (expected {expected})")
         keep = None if self.url else self.keep_filer(self.listed_ids())
         reader = FilingSetReader(response.url, link=self.link, keep_filer=keep)
+        if self.settings.getbool("PENNSYLVANIA_COLUMNAR", True):  # the contrib file read column by column
+            from recallwatch.parsers.pennsylvania_columns import ContribColumns  # pyarrow: only when used
+
+            reader.file_readers.update(ContribColumns(reader).readers())
         # each file by its name (a member's path, a file's path, or the URL's): rejects name it
         names = {kind: str(at or urlsplit(response.url).path) for kind, (_, at) in found.items()}
         openers = {names[kind]: found[kind] for kind in found}

@@ -31,7 +31,8 @@ What each file becomes:
 
 Legacy rows carry no filing id: they belong to the latest version of their report in the set
 (earlier versions are stored as filings, without rows, so the amendment chain shows). Every value
-is read by recallwatch/parsers/values.py.
+is read by recallwatch/parsers/values.py. The contrib file may be read column by column instead
+(recallwatch/parsers/pennsylvania_columns.py, set in `file_readers`), with the same rows and rejects.
 """
 
 import codecs
@@ -83,6 +84,14 @@ MADE_FIELDS = (
     "id", "filing_id", "giver_committee_id", "source", "form", "recipient_name", "campaign_id", "position",
     "amount", "date", "description", "memo",
 )  # fmt: skip
+
+
+# The columns a contrib row is read from (besides the filing's key columns: FilingSetReader.columns_at)
+CONTRIB_COLUMNS = (
+    "SECTION", "CONTRIBUTOR", "CITY", "STATE", "ZIPCODE", "OCCUPATION", "ENAME", "CONTDATE1", "CONTAMT1",
+    "CONTDATE2", "CONTAMT2", "CONTDATE3", "CONTAMT3",
+)  # fmt: skip
+CONTRIB_SLOTS = (1, 2, 3)  # CONTDATEn/CONTAMTn: up to three gifts a row
 
 
 HEADER_ONLY = ("CAMPAIGNFINANCEID", "SUBMITTEDDATE")  # columns the legacy layout has not
@@ -143,7 +152,7 @@ def decode(data, kind, header_layout):
     return data.decode("utf-8", errors=FALLBACK_ERRORS[fallback_codec(kind, header_layout)])
 
 
-def _peekable(stream):
+def peekable(stream):
     return stream if hasattr(stream, "peek") else io.BufferedReader(stream)
 
 
@@ -157,7 +166,7 @@ def file_rows(kind, stream, name=None):
     """The columns of a file (upper-cased names), then (line number, values) of each row, or
     (line number, Rejected) for a row that cannot be read as the layout's fields."""
     name = name or f"{kind}.txt"
-    stream = _peekable(stream)
+    stream = peekable(stream)
     head = stream.peek(PEEK_BYTES)
     header_layout = bool(head) and pa_layout.has_header(kind, first_row(head))
     errors = FALLBACK_ERRORS[fallback_codec(kind, header_layout)]
@@ -165,22 +174,38 @@ def file_rows(kind, stream, name=None):
     reader = csv.reader(text)
     columns = pa_layout.columns_of(kind, next(reader, None) if header_layout else None)
     yield columns
-    width = len(columns)
-    while True:
+    yield from record_rows(reader, kind, name, len(columns))
+
+
+def record_rows(reader, kind, name, width, lines_before=0, done=None):
+    """(line number, values) of each record a csv reader reads, or (line number, Rejected) for one
+    that cannot be read as the layout's `width` fields; the reader's line numbers count from
+    `lines_before`. Reads until the reader ends, or until done() says so before a record."""
+    while done is None or not done():
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as problem:
-            yield reader.line_num, rejected(kind, f"{name} line {reader.line_num}: {problem}", None)
+            number = lines_before + reader.line_num
+            yield number, rejected(kind, f"{name} line {number}: {problem}", None)
             continue
+        number = lines_before + reader.line_num
         if len(values) > width and not any(value.strip() for value in values[width:]):
             values = values[:width]  # legacy expense and debt rows end with a comma
         if len(values) == width:
-            yield reader.line_num, values
+            yield number, values
         elif any(value.strip() for value in values):
-            reason = f"{name} line {reader.line_num}: {len(values)} fields, the layout has {width}"
-            yield reader.line_num, rejected(kind, reason, ",".join(values))
+            reason = f"{name} line {number}: {len(values)} fields, the layout has {width}"
+            yield number, rejected(kind, reason, ",".join(values))
+
+
+def built_rows(build, kind, name, number, values):
+    """The row tuples `build` makes of a record, or the Rejected of a record it cannot store."""
+    try:
+        return build(values)
+    except ValueError as problem:  # RowProblem, BadValue
+        return rejected(kind, f"{name} line {number}: {problem}", ",".join(values))
 
 
 def rejected(kind, reason, raw):
@@ -234,6 +259,7 @@ class FilingSetReader:
         self.version = version
         self.filings = {}  # filing id -> (filer id, election day), of the kept filers
         self.latest = {}  # report id -> filing id of its latest version (legacy rows attach there)
+        self.current_of = {}  # filing id of the filer file -> 1 for its report's latest version, else 0
         self.kept_filers = set()
         self.filers_read = False
         self.stats = {"rows_of_other_filers": 0, "expenses_not_contributions": 0, "empty_slots": 0,
@@ -242,6 +268,8 @@ class FilingSetReader:
         self._places = {}  # the key columns of a detail row as filed -> row_filing's answer
         self._occurrences = {}
         self._occurrences_of = None
+        # kind -> read(kind, stream, name, batch_rows) of the files read otherwise than row by row
+        self.file_readers = {}
 
     # -- filer
     def read_filers(self, rows, name="filer.txt", batch_rows=5000):
@@ -350,6 +378,7 @@ class FilingSetReader:
                     self.stats["rows_of_other_filers"] += 1
                     continue
                 self.filings[row["filing"]] = (row["filer_id"], row["day"])
+                self.current_of[row["filing"]] = int(self.latest[row["report_id"]] == row["filing"])
                 form = form_type(row["cycle"])
                 filings.append((
                     row["filing"], committee_id(row["filer_id"]), SOURCE, row["report_id"], form, row["filed"],
@@ -418,23 +447,24 @@ class FilingSetReader:
         run of consecutive rows of one filing: the export lists a filing's rows together.)"""
         if filing != self._occurrences_of:
             self._occurrences, self._occurrences_of = {}, filing
-        digest = hashlib.sha1("\x1f".join(values).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = row_digest(values)
         seen = self._occurrences.get(digest, 0)
         self._occurrences[digest] = seen + 1
         return f"{filing}:{kind}:{digest}:{seen}"
 
-    def contrib_builder(self, columns):
-        at = self.columns_at(columns, "SECTION", "CONTRIBUTOR", "CITY", "STATE", "ZIPCODE", "OCCUPATION", "ENAME",
-                             "CONTDATE1", "CONTAMT1", "CONTDATE2", "CONTAMT2", "CONTDATE3", "CONTAMT3")  # fmt: skip
+    def contrib_builder(self, columns, row_id=None):
+        """build(values) of a contrib row; `row_id(filing, kind, values)` makes its key (by default
+        `self.row_id`; pennsylvania_columns.py counts the occurrences itself)."""
+        at = self.columns_at(columns, *CONTRIB_COLUMNS)
         # Bound once: build() runs for every row (over a million a year)
         section_at, cycle_at, name_at = at["SECTION"], at["CYCLE"], at["CONTRIBUTOR"]
         city_at, state_at, zip_at, employer_at, occupation_at = (
             at[name] for name in ("CITY", "STATE", "ZIPCODE", "ENAME", "OCCUPATION")
         )
         slots = [(slot, at[f"CONTDATE{slot}"], at[f"CONTAMT{slot}"], f"CONTDATE{slot}", f"CONTAMT{slot}")
-                 for slot in (1, 2, 3)]  # fmt: skip
+                 for slot in CONTRIB_SLOTS]  # fmt: skip
         schedules = {}  # (Section, CYCLE) as filed -> (schedule, entity code)
-        stats, row_filing, row_id = self.stats, self.row_filing, self.row_id
+        stats, row_filing, row_id = self.stats, self.row_filing, row_id or self.row_id
 
         def build(values):
             place = row_filing(values, at)
@@ -538,10 +568,10 @@ class FilingSetReader:
             raise ValueError(f"the file has no {', '.join(missing)} column")
         return at
 
-    def builder(self, kind, columns):
+    def builder(self, kind, columns, row_id=None):
         """(item class, fields, build(values) -> list of row tuples) of a detail file."""
         if kind == "contrib":
-            return Contribution, CONTRIBUTION_FIELDS, self.contrib_builder(columns)
+            return Contribution, CONTRIBUTION_FIELDS, self.contrib_builder(columns, row_id)
         if kind == "receipt":
             build = self.other_money_builder(columns, kind, RECEIPT_SCHEDULE, "RECNAME", "RECDATE", "RECAMT")
             return Contribution, CONTRIBUTION_FIELDS, build
@@ -562,11 +592,11 @@ class FilingSetReader:
             if isinstance(values, Rejected):
                 yield values
                 continue
-            try:
-                batch.extend(build(values))
-            except ValueError as problem:  # RowProblem, BadValue
-                yield rejected(kind, f"{name} line {number}: {problem}", ",".join(values))
+            built = built_rows(build, kind, name, number, values)
+            if isinstance(built, Rejected):
+                yield built
                 continue
+            batch.extend(built)
             if len(batch) >= batch_rows:
                 yield from self.stand_in_batch()
                 yield RecordBatch(item_class, fields, batch)
@@ -581,6 +611,9 @@ class FilingSetReader:
             self.stand_ins = []
 
     def read_file(self, kind, stream, name=None, batch_rows=5000):
+        if kind in self.file_readers:  # a column reader (pennsylvania_columns.py)
+            yield from self.file_readers[kind](kind, stream, name, batch_rows)
+            return
         rows = file_rows(kind, stream, name)
         if kind == "filer":
             yield from self.read_filers(rows, name or "filer.txt", batch_rows)
@@ -594,6 +627,11 @@ class FilingSetReader:
             for name in present.get(kind, ()):
                 with open_file(name) as stream:
                     yield from self.read_file(kind, stream, name.replace("\\", "/").rsplit("/", 1)[-1], batch_rows)
+
+
+def row_digest(values):
+    """The digest of a row's values in its key (`FilingSetReader.row_id`)."""
+    return hashlib.sha1("\x1f".join(values).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _number_order(value):

@@ -68,3 +68,29 @@ def name_column(last, first, suffix=None):
         with_suffix = pc.and_(pc.not_equal(name, ""), pc.not_equal(suffix, ""))
         name = pc.if_else(with_suffix, pc.binary_join_element_wise(name, suffix, " "), name)
     return name
+
+
+# --- Pennsylvania (recallwatch/parsers/pennsylvania_columns.py) --------------------------------
+# Column forms of values.one_line and values.zip_code, for printable ASCII rows (where the only
+# whitespace is the space).
+
+
+def one_line_column(column):
+    """`one_line(value)`: outer spaces dropped, every run of spaces made one, null for a blank."""
+    text = trimmed(column)
+    if pc.any(pc.match_substring(text, "  ")).as_py():
+        text = pc.replace_substring_regex(text, " {2,}", " ")
+    return blank_to_null(text)
+
+
+def zip_column(column):
+    """`zip_code(value)`: outer spaces and dangling dashes dropped, nine digits written as ZIP+4
+    ('913201730' -> '91320-1730'), null for a blank; anything else as written."""
+    text = pc.ascii_rtrim(pc.ascii_rtrim(trimmed(column), characters="-"), characters=" ")
+    nine = pc.and_(pc.equal(pc.binary_length(text), 9), pc.ascii_is_decimal(text))
+    if pc.any(nine).as_py():
+        plus_four = pc.binary_join_element_wise(
+            pc.utf8_slice_codeunits(text, 0, 5), pc.utf8_slice_codeunits(text, 5, 9), "-"
+        )
+        text = pc.if_else(nine, plus_four, text)
+    return blank_to_null(text)
