@@ -102,6 +102,23 @@ def batches_of(tables, batch_rows, last=False):
             tables.append(joined.slice(start))
 
 
+def built_rows(reader, job, numbered_lines, values_of):
+    """(generator of the rejects; returns the (line number, row) built) Lines a column path leaves
+    to its reader's per-row builder: `values_of(number, line)` gives the line's values (None for a
+    line that is no record, a Rejected for one that cannot be split), then `reader.build_row`."""
+    rows = []
+    for number, line in numbered_lines:
+        values = values_of(number, line)
+        if isinstance(values, Rejected):
+            yield values
+        elif values is not None:
+            row, rejects = reader.build_row(job.table, job.build, number, values)
+            yield from rejects
+            if row is not None:
+                rows.append((number, row))
+    return rows
+
+
 class ReceiptColumns:
     """`read(table, stream, batch_rows)` of RCPT_CD and S497_CD for an ExportReader (set in its
     `table_readers`)."""
@@ -181,17 +198,10 @@ class ReceiptColumns:
     def read_rows(self, job, numbered_lines):
         """(generator; returns the (line number, row) built) The per-row path: `split_record`, then
         the builder."""
-        rows, width = [], len(job.header)
-        for number, line in numbered_lines:
-            values = split_record(job.table, number, decode(line), width)
-            if isinstance(values, Rejected):
-                yield values
-            elif values is not None:
-                row, rejects = self.reader.build_row(job.table, job.build, number, values)
-                yield from rejects
-                if row is not None:
-                    rows.append((number, row))
-        return rows
+        width = len(job.header)
+        return (yield from built_rows(
+            self.reader, job, numbered_lines, lambda number, line: split_record(job.table, number, decode(line), width)
+        ))  # fmt: skip
 
     def read_part(self, job, part, first_number, lines):
         """The contributions of a block parsed by pyarrow: column rules for every row, the per-row

@@ -27,8 +27,8 @@ import pyarrow.compute as pc
 
 from recallwatch.core import totals
 from recallwatch.core.batch import ColumnBatch
-from recallwatch.core.items import Contribution, Rejected
-from recallwatch.parsers.calaccess_columns import batches_of, parse_block
+from recallwatch.core.items import Contribution
+from recallwatch.parsers.calaccess_columns import batches_of, built_rows, parse_block
 from recallwatch.parsers.illinois import (
     CONTRIBUTION_FIELDS,
     RECEIPT_COLUMNS,
@@ -172,17 +172,11 @@ class ReceiptColumns:
     def read_rows(self, job, numbered_lines):
         """(generator; returns the (line number, row) built) The per-row path: `line_values`, then
         the builder."""
-        rows, width = [], len(job.header)
-        for number, line in numbered_lines:
-            values = line_values(job.table, number, line.decode("latin-1"), width)
-            if isinstance(values, Rejected):
-                yield values
-            elif values is not None:
-                row, rejects = self.reader.build_row(job.table, job.build, number, values)
-                yield from rejects
-                if row is not None:
-                    rows.append((number, row))
-        return rows
+        width = len(job.header)
+        return (yield from built_rows(
+            self.reader, job, numbered_lines,
+            lambda number, line: line_values(job.table, number, line.decode("latin-1"), width),
+        ))  # fmt: skip
 
     @staticmethod
     def with_rows(table, positions, placed_rows):
