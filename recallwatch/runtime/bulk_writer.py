@@ -26,7 +26,9 @@ peak memory when it closes ({"peak_kb": K, "private_peak_kb": P}: the crawl keep
 `recallwatch/bulk_writer`).
 """
 
+import fcntl
 import json
+import queue
 import re
 import resource
 import signal
@@ -41,6 +43,8 @@ from recallwatch.runtime.memory import give_freed_memory_back
 
 STAGED_ROWS = "temp.bulk_rows"
 LENGTH = struct.Struct(">I")
+PIPE_BYTES = 1 << 20
+OUTBOX_FRAMES = 4  # two writes (a command and its rows each), or a write and a commit
 # SQLite's own words for the errors a write can end with (what sqlite3 would raise), and what the
 # ADBC driver writes before them
 SQLITE_ERRORS = (
@@ -74,6 +78,13 @@ class BulkWriter:
             stdout=subprocess.PIPE,
             stderr=self.errors,
         )
+        widen_pipe(self.process.stdin)
+        # Frames wait here for the pipe, written by a thread of their own: the crawl reads its next
+        # batch while the child takes in this one (sending from the crawl's thread made each side
+        # wait for the other at every frame). A few frames at most: memory stays flat.
+        self.outbox = queue.Queue(maxsize=OUTBOX_FRAMES)
+        self.sender = threading.Thread(target=self._send_frames, name="bulk-writer-frames", daemon=True)
+        self.sender.start()
         self.sent = 0  # the number of the last commit sent
         self.answered = 0  # the number of the last commit answered
         self.failure = None
@@ -122,31 +133,51 @@ class BulkWriter:
             self._stop()
 
     def _stop(self):
-        if self.process.poll() is None:
+        if self.process.poll() is None and self.failure is None:
             try:
-                self._send(json.dumps({"op": "close"}).encode())
-                self.process.stdin.close()
-            except OSError:
+                self.outbox.put(json.dumps({"op": "close"}).encode(), timeout=60)
+            except queue.Full:  # a child that takes nothing in: killed below
                 pass
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.outbox.put(None)  # the sender's last frame (the child has ended: its writes fail fast)
+        self.sender.join(timeout=5)
         self.listener.join(timeout=5)
         self.errors.close()
 
     def _send(self, payload):
-        try:
-            self.process.stdin.write(LENGTH.pack(len(payload)))
-            self.process.stdin.write(payload)
-            self.process.stdin.flush()
-        except OSError:  # the child has gone: its answer or its stderr says why
-            self.process.wait()
-            self.listener.join(timeout=5)
-            if self.failure is None:
-                self._fail(self._stderr_tail() or f"the bulk writer stopped (exit code {self.process.returncode})")
+        """Queue a frame for the pipe; waits while the outbox is full, and raises if the child
+        has failed meanwhile."""
+        while True:
             self._raise_failure()
+            try:
+                self.outbox.put(payload, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _send_frames(self):
+        """The sender thread: writes the outbox's frames to the child's stdin, in order."""
+        pipe = self.process.stdin
+        while (payload := self.outbox.get()) is not None:
+            if self.failure is not None:
+                continue  # the child has gone: frames are dropped, the crawl has the failure
+            try:
+                pipe.write(LENGTH.pack(len(payload)))
+                pipe.write(payload)
+                pipe.flush()
+            except OSError:  # the child has gone: its answer or its stderr says why
+                self.process.wait()
+                self.listener.join(timeout=5)
+                if self.failure is None:
+                    self._fail(self._stderr_tail() or f"the bulk writer stopped (exit code {self.process.returncode})")
+        try:
+            pipe.close()
+        except OSError:
+            pass
 
     def _listen(self):
         for line in self.process.stdout:
@@ -178,6 +209,15 @@ class BulkWriter:
         self.errors.seek(0)
         lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
         return lines[-1] if lines else None
+
+
+def widen_pipe(pipe):
+    """Let the pipe hold a megabyte (Linux's most for a process without privileges; 64 kB by
+    default): a batch then crosses in a few writes, not in a hundred turns of the two processes."""
+    try:
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):  # not Linux, or a lower limit: the default pipe works, slower
+        pass
 
 
 def ipc_bytes(data):
