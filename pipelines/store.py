@@ -30,12 +30,16 @@ from twisted.internet import task
 
 from pipelines.donors import DonorBook
 from recallwatch.core.batch import ColumnBatch, RecordBatch, as_batch
-from recallwatch.core.schema import create_indexes, drop_indexes_while_empty
+from recallwatch.core.schema import create_indexes, drop_indexes_while_empty, index_statements
 from recallwatch.runtime.bulk_writer import STAGED_ROWS, BulkWriter, sqlite_types
 from recallwatch.runtime.provenance import DocumentDone
 from recallwatch.runtime.run import Run
 
 logger = logging.getLogger(__name__)
+
+
+def index_statements_of(tables):
+    return [statement for table in tables for statement in index_statements(table)]
 
 
 def upsert_statement(item_class, fields, staged=False, fetch_id=None):
@@ -259,22 +263,43 @@ class StorePipeline:
         self.flush()
         if self.bulk_writer is not None:
             try:
-                writer = self.bulk_writer
-                writer.close()
-                kept = {"rows": writer.rows, "commits": writer.sent, "peak_mb": writer.peak_mb,
-                        "private_peak_mb": writer.private_peak_mb}  # fmt: skip
-                self.run.crawler.stats.set_value("recallwatch/bulk_writer", kept)
+                self.bulk_writer.wait()
                 with self.run.db.atomic():
                     self.mark_complete(self.fetches_committed())
             except sqlite3.DatabaseError as error:
                 self.run.database_failed(error)
-            self.bulk_writer = None
+            if not self.unindexed_tables:
+                self.close_bulk_writer()
+
+    def close_bulk_writer(self):
+        """Let the bulk writer end (it stays after the load to build the deferred indexes) and
+        keep what it did in the run's stats."""
+        writer, self.bulk_writer = self.bulk_writer, None
+        if writer is None:
+            return
+        try:
+            writer.close()
+        finally:
+            kept = {"rows": writer.rows, "commits": writer.sent, "peak_mb": writer.peak_mb,
+                    "private_peak_mb": writer.private_peak_mb}  # fmt: skip
+            self.run.crawler.stats.set_value("recallwatch/bulk_writer", kept)
 
     def create_deferred_indexes(self, but=()):
         """Build the indexes a first bulk load went without, but those of the tables in `but`
-        (the end of the run builds those later). Returns the tables indexed."""
+        (the end of the run builds those later): by the bulk writer when the load had one, in one
+        transaction. Returns the tables indexed."""
         tables = [table for table in self.unindexed_tables if table not in but]
-        for table in tables:
-            create_indexes(self.run.db, table)
         self.unindexed_tables = [table for table in self.unindexed_tables if table in but]
+        try:
+            if self.bulk_writer is not None and tables:
+                for statement in index_statements_of(tables):
+                    self.bulk_writer.execute(statement)
+                self.bulk_writer.commit()
+                self.bulk_writer.wait()
+            else:
+                for table in tables:
+                    create_indexes(self.run.db, table)
+        finally:
+            if not self.unindexed_tables:
+                self.close_bulk_writer()
         return tables

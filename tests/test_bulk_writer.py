@@ -5,6 +5,7 @@ leaves whole transactions, no complete fetch and no writer process behind; the n
 the load.
 """
 
+import contextlib
 import json
 import signal
 import sqlite3
@@ -18,7 +19,7 @@ import pytest
 
 from pipelines.store import upsert_statement
 from recallwatch.core.items import Contribution
-from recallwatch.core.schema import open_database
+from recallwatch.core.schema import INDEXES, drop_indexes_while_empty, index_statements, open_database
 from recallwatch.runtime.bulk_writer import BulkWriter, BulkWriterError, sqlite_types
 from tests.crawl import REPO, crawled, file_url
 from tests.test_readers_while_writing import load_bench
@@ -178,3 +179,32 @@ def test_a_crawl_killed_in_a_bulk_load_keeps_whole_batches_and_the_next_run_comp
     assert statuses == ["failed", "ok"]  # the killed run, marked when the next one started
     writer = json.loads(rerun.last_run("filings_calaccess")["stats"])["recallwatch/bulk_writer"]
     assert writer["rows"] == ROWS
+
+
+def test_the_indexes_a_load_went_without_are_built_by_the_writer_under_their_usual_names(database):
+    db = open_database(database)
+    assert drop_indexes_while_empty(db, "contributions")
+    db.conn.close()
+    writer = BulkWriter(database)
+    try:
+        writer.write(upsert_statement(Contribution, ("id", "amount"), staged=True, fetch_id="f1"),
+                     sqlite_types(contributions(["a", "b"], [1.0, 2.0])), "contributions", "f1")  # fmt: skip
+        for statement in index_statements("contributions"):
+            writer.execute(statement)
+        writer.wait(writer.commit())
+        # a statement SQLite refuses: its words come back, and nothing of that transaction is kept
+        writer.execute('CREATE INDEX "idx_again" ON "contributions" ("donor_id")')
+        writer.execute('CREATE INDEX "idx_contributions_date" ON "contributions" ("date")')
+        with pytest.raises(BulkWriterError, match="index idx_contributions_date already exists"):
+            writer.wait(writer.commit())
+    finally:
+        with contextlib.suppress(BulkWriterError):  # (it says the error again)
+            writer.close()
+    assert writer.process.returncode == 0  # it ended when told to, after its error too
+    db = open_database(database)  # the schema's own indexes: none is added twice under another name
+    indexes = db["contributions"].indexes
+    assert sorted(index.columns for index in indexes if index.origin == "c") == sorted(
+        columns for table, columns in INDEXES if table == "contributions"
+    )
+    assert "idx_again" not in [index.name for index in indexes]
+    assert db.execute("select count(*) from contributions").fetchone()[0] == 2

@@ -94,3 +94,17 @@ def test_running_the_same_crawl_twice_changes_no_row_count(tmp_path):
     assert [r["status"] for r in runs] == ["ok", "ok"]
     assert runs[0]["items"] == sum(counts[t] for t in ("announcements", "petition_counts", "invalid_reasons"))
     assert runs[1]["items"] == 0  # nothing changed: nothing parsed again
+
+
+def test_a_database_indexed_by_sqlite_utils_gets_no_index_twice(tmp_path):
+    """Earlier releases built INDEXES with sqlite-utils' create_index: the same names now."""
+    db = open_database(tmp_path / "old.db")
+    for table in {table for table, _ in INDEXES}:
+        for index in db[table].indexes:
+            if index.origin == "c":
+                db.execute(f"DROP INDEX [{index.name}]")
+    for table, columns in INDEXES:
+        db[table].create_index(columns)
+    before = sorted(name for (name,) in db.execute("select name from sqlite_master where type = 'index'"))
+    create_indexes(db)
+    assert sorted(name for (name,) in db.execute("select name from sqlite_master where type = 'index'")) == before

@@ -7,6 +7,7 @@ so adding a field to an item adds the column. The curated and operational tables
 import sqlite_utils
 
 from recallwatch.core import items
+from recallwatch.core.sorting import SORT_THREADS
 from recallwatch.core.views import ensure_views
 
 JSON_TYPE_TO_SQL = {"string": str, "integer": int, "number": float}
@@ -208,6 +209,8 @@ def open_database(path):
     # Under WAL, NORMAL never corrupts the database; a power cut may lose the last commits, which the
     # next run fetches again (fetches are only `complete` once their items are stored).
     db.execute("PRAGMA synchronous = NORMAL")
+    # Large sorts (an index built after a bulk load, above all) sort their parts on every core
+    db.execute(f"PRAGMA threads = {SORT_THREADS}")
     ensure_schema(db)
     return db
 
@@ -231,11 +234,21 @@ def ensure_schema(db):
     ensure_views(db)
 
 
-def create_indexes(db, table=None):
-    """The secondary indexes of INDEXES (of one table, or all), where they are missing."""
+def index_statements(table=None):
+    """The CREATE INDEX IF NOT EXISTS statements of INDEXES (of one table, or all), each index
+    named as sqlite-utils names it (idx_<table>_<columns>)."""
+    statements = []
     for name, columns in INDEXES:
         if table in (None, name):
-            db[name].create_index(columns, if_not_exists=True)
+            quoted = ", ".join(f'"{column}"' for column in columns)
+            statements.append(f'CREATE INDEX IF NOT EXISTS "idx_{name}_{"_".join(columns)}" ON "{name}" ({quoted})')
+    return statements
+
+
+def create_indexes(db, table=None):
+    """The secondary indexes of INDEXES (of one table, or all), where they are missing."""
+    for statement in index_statements(table):
+        db.execute(statement)
 
 
 def drop_indexes_while_empty(db, table):
