@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyarrow as pa
 import pytest
@@ -208,3 +209,17 @@ def test_the_indexes_a_load_went_without_are_built_by_the_writer_under_their_usu
     )
     assert "idx_again" not in [index.name for index in indexes]
     assert db.execute("select count(*) from contributions").fetchone()[0] == 2
+
+
+def test_rows_that_cannot_be_sent_fail_the_writer_at_once_and_it_ends(database):
+    writer = BulkWriter(database)
+    not_a_table = SimpleNamespace(num_rows=1)
+    writer.write(upsert_statement(Contribution, ("id",), staged=True, fetch_id="f1"), not_a_table)
+    started = time.monotonic()
+    with pytest.raises(BulkWriterError, match="could not send rows to the bulk writer"):
+        writer.wait(writer.commit())
+    with contextlib.suppress(BulkWriterError):
+        writer.close()
+    assert time.monotonic() - started < 30  # not the 60 s of a child that is never told to end
+    assert writer.process.returncode is not None
+    assert sqlite3.connect(database).execute("select count(*) from contributions").fetchone()[0] == 0

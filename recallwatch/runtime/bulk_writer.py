@@ -103,7 +103,7 @@ class BulkWriter:
         the rows are first appended to it with `fetch_id` (see `write_rows`)."""
         self._raise_failure()
         self._send(json.dumps({"op": "write", "sql": sql, "table": table, "fetch_id": fetch_id}).encode())
-        self._send(ipc_bytes(data))
+        self._send(data)  # a pyarrow Table: the sender thread writes it as an IPC stream
         self.rows += data.num_rows
 
     def execute(self, sql):
@@ -176,6 +176,14 @@ class BulkWriter:
             if broken:
                 continue  # the child has gone: frames are dropped, the crawl has the failure
             try:
+                if not isinstance(payload, bytes):
+                    payload = ipc_bytes(payload)  # here, not in the crawl's thread (pyarrow lets go of the GIL)
+            except Exception as error:  # rows that cannot be sent: the child ends without them
+                broken = True
+                self._fail(f"could not send rows to the bulk writer: {type(error).__name__}: {error}")
+                pipe.close()
+                continue
+            try:
                 pipe.write(LENGTH.pack(len(payload)))
                 pipe.write(payload)
                 pipe.flush()
@@ -187,7 +195,7 @@ class BulkWriter:
                     self._fail(self._stderr_tail() or f"the bulk writer stopped (exit code {self.process.returncode})")
         try:
             pipe.close()
-        except OSError:
+        except (OSError, ValueError):  # (closed already)
             pass
 
     def _listen(self):
