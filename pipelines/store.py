@@ -284,10 +284,11 @@ class StorePipeline:
                     "private_peak_mb": writer.private_peak_mb}  # fmt: skip
             self.run.crawler.stats.set_value("recallwatch/bulk_writer", kept)
 
-    def create_deferred_indexes(self, but=()):
+    def create_deferred_indexes(self, but=(), wait=True):
         """Build the indexes a first bulk load went without, but those of the tables in `but`
         (the end of the run builds those later): by the bulk writer when the load had one, in one
-        transaction. Returns the tables indexed."""
+        transaction; without `wait`, it returns as soon as they are sent (wait_for_deferred_indexes
+        waits). Returns the tables indexed."""
         tables = [table for table in self.unindexed_tables if table not in but]
         self.unindexed_tables = [table for table in self.unindexed_tables if table in but]
         try:
@@ -295,11 +296,21 @@ class StorePipeline:
                 for statement in index_statements_of(tables):
                     self.bulk_writer.execute(statement)
                 self.bulk_writer.commit()
-                self.bulk_writer.wait()
             else:
                 for table in tables:
                     create_indexes(self.run.db, table)
         finally:
+            if wait:
+                self.wait_for_deferred_indexes()
+        return tables
+
+    def wait_for_deferred_indexes(self):
+        """Wait until the bulk writer has built what it was sent; then, once no table waits for its
+        indexes, let it end."""
+        if self.bulk_writer is None:
+            return
+        try:
+            self.bulk_writer.wait()
+        finally:
             if not self.unindexed_tables:
                 self.close_bulk_writer()
-        return tables

@@ -30,6 +30,8 @@ ORDER = [
     "mark_current_money_out",
     "link_contributions_made",
     "create_deferred_rule_indexes",
+    "read_donor_classes",
+    "wait_for_deferred_rule_indexes",
     "compute_lookthrough",
     "classify_donors",
     "record_run_status",

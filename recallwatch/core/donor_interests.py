@@ -51,6 +51,13 @@ def donor_values(donor, row, curated, mega):
 def classify_donors(db, curated=None, mega_threshold=100_000):
     """Set interest, sector, interest_rule, interest_confidence, mega_donor and counted_total on
     every donor. Returns {"classified": donors written, "mega_donors": how many there are}."""
+    return write_donor_classes(db, donor_classes(db, curated, mega_threshold))
+
+
+def donor_classes(db, curated=None, mega_threshold=100_000):
+    """What classify_donors reads and works out, without writing: (the changed donors' update
+    rows, how many mega donors there are). The end of a run reads while the bulk writer builds the
+    deferred indexes, and writes once they are built."""
     rows = {row["donor_id"]: row for row in db.query(DONOR_ROWS)}
     mega = {donor_id for (donor_id,) in db.execute(MEGA_DONORS, [mega_threshold]).fetchall()}
     updates = []
@@ -58,6 +65,12 @@ def classify_donors(db, curated=None, mega_threshold=100_000):
         values = donor_values(donor, rows.get(donor["id"]), curated, donor["id"] in mega)
         if values != tuple(donor[column] for column in COLUMNS):
             updates.append((*values, donor["id"]))
+    return updates, len(mega)
+
+
+def write_donor_classes(db, classes):
+    """Write what donor_classes worked out; returns {"classified": donors written, "mega_donors": N}."""
+    updates, mega_donors = classes
     assignments = ", ".join(f"{column} = ?" for column in COLUMNS)
     db.conn.executemany(f"update donors set {assignments} where id = ?", updates)
-    return {"classified": len(updates), "mega_donors": len(mega)}
+    return {"classified": len(updates), "mega_donors": mega_donors}

@@ -14,13 +14,19 @@
 11. create_deferred_rule_indexes: the deferred indexes of contributions, contributions made and
    independent expenditures, built once the rules have set `current` and `counted` on every row
    (an index kept up to date row by row through those updates makes them about 4x slower: 8 s
-   instead of 2 s for a million rows);
-12. compute_lookthrough: `original_givers`, the money committees passed on to the campaigns'
+   instead of 2 s for a million rows); when the load had a bulk writer, that process builds them
+   and this step does not wait;
+12. read_donor_classes: classify_donors' reads (every donor's interest class and mega-donor flag,
+   from the counted rows the rules just marked: recallwatch/core/donor_interests.py; a filings
+   source only), on this process's core while the bulk writer builds the indexes on the other
+   (WAL: readers and the one writer do not wait for each other);
+13. wait_for_deferred_rule_indexes: until the bulk writer has committed them (the steps after
+   write: a write before would wait on SQLite's lock, and fail past its busy timeout);
+14. compute_lookthrough: `original_givers`, the money committees passed on to the campaigns'
    committees attributed to their own donors (recallwatch/core/lookthrough.py), rebuilt over every
    source once a filings spider's rules have run (LOOKTHROUGH_LEVELS committees deep, default 1);
-13. classify_donors: every donor's interest class and mega-donor flag, from the counted rows the
-   rules just marked (recallwatch/core/donor_interests.py; a filings source only);
-14. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
+15. classify_donors: writes what read_donor_classes worked out;
+16. record_run_status: the run's `crawl_runs` row (ok / partial / failed).
 
 Scrapy calls the pipelines' close_spider before the spider_closed signal, and the order of signal
 handlers and extensions is that of their registration; none of it matters here: the Run (a Scrapy
@@ -39,7 +45,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from recallwatch.core import lookthrough, totals
-from recallwatch.core.donor_interests import classify_donors as classify_all_donors
+from recallwatch.core.donor_interests import donor_classes, write_donor_classes
 from recallwatch.core.interests import Interests
 
 logger = logging.getLogger(__name__)
@@ -66,7 +72,13 @@ def create_deferred_indexes(run, spider, reason):
 
 
 def create_deferred_rule_indexes(run, spider, reason):
-    return run.store.create_deferred_indexes() if run.store is not None else None
+    """Built by the bulk writer, when the load had one, while the next step reads (see 13)."""
+    return run.store.create_deferred_indexes(wait=False) if run.store is not None else None
+
+
+def wait_for_deferred_rule_indexes(run, spider, reason):
+    if run.store is not None:
+        run.store.wait_for_deferred_indexes()
 
 
 def close_warc_archive(run, spider, reason):
@@ -90,8 +102,9 @@ def compute_lookthrough(run, spider, reason):
     return lookthrough.compute_lookthrough(run.db, levels)
 
 
-def classify_donors(run, spider, reason):
-    """Over the whole database (donors are shared by every source), after a filings source's rules."""
+def read_donor_classes(run, spider, reason):
+    """classify_donors' reads, over the whole database (donors are shared by every source), after
+    a filings source's rules; kept for classify_donors, which writes them."""
     if not run.totals_source:
         return None
     settings = spider.crawler.settings
@@ -101,7 +114,17 @@ def classify_donors(run, spider, reason):
         curated = Interests.load(path)
     else:  # a deployment without data/ (Scrapyd's egg): the rules alone, said once per run
         logger.warning("End of run: no curated givers file at %s; donors are classified by the rules alone", path)
-    return classify_all_donors(run.db, curated, settings.getfloat("MEGA_DONOR_THRESHOLD", 100_000))
+    run.donor_classes = donor_classes(run.db, curated, settings.getfloat("MEGA_DONOR_THRESHOLD", 100_000))
+    return {"changed": len(run.donor_classes[0])}
+
+
+def classify_donors(run, spider, reason):
+    if not run.totals_source:
+        return None
+    if run.donor_classes is None:  # reading them failed: they are read again (and fail with the cause)
+        read_donor_classes(run, spider, reason)
+    classes, run.donor_classes = run.donor_classes, None
+    return write_donor_classes(run.db, classes)
 
 
 def record_run_status(run, spider, reason):
@@ -120,6 +143,8 @@ STEPS = (
     Step("mark_current_money_out", totals_rule(totals.mark_current_money_out), "totals_rules"),
     Step("link_contributions_made", totals_rule(totals.link_contributions_made), "totals_rules"),
     Step("create_deferred_rule_indexes", create_deferred_rule_indexes),
+    Step("read_donor_classes", read_donor_classes),
+    Step("wait_for_deferred_rule_indexes", wait_for_deferred_rule_indexes),
     Step("compute_lookthrough", compute_lookthrough),
     Step("classify_donors", classify_donors, "classify_donors"),
     Step("record_run_status", record_run_status),

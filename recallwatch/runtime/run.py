@@ -77,6 +77,7 @@ class Run:
         self.totals_source = None  # a filings spider's `source`: the totals rules run over it
         self.end_of_run_steps = []  # the end of the run's steps, by name, as they ran
         self.end_of_run_failures = []  # (step, error) of the steps that raised
+        self.donor_classes = None  # what the end of the run's read_donor_classes worked out
         self.database_error = None  # why the database could not be written (disk full, read-only...)
 
     @classmethod
