@@ -68,13 +68,18 @@ def normalize_batch(batch):
 
 # Bytes of a text that normalize_value leaves as it is whatever their order: printable ASCII but the space
 WORD_BYTES = bytes(range(0x21, 0x7F))
+PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
-def plain_words(column, name):
-    """True when the bytes of every value of a pyarrow text column are WORD_BYTES (so no value has
-    an outer space or a control byte), with no lowercase in an upper-case field, no local file
-    address in a URL field: one pass over the column's data buffer. False: check value by value."""
-    data = b"".join(chunk.buffers()[2].to_pybytes() for chunk in column.chunks if chunk.buffers()[2] is not None)
+def column_bytes(column):
+    """The bytes of every value of a pyarrow text column, end to end (its data buffers)."""
+    return b"".join(chunk.buffers()[2].to_pybytes() for chunk in column.chunks if chunk.buffers()[2] is not None)
+
+
+def plain_words(data, name):
+    """True when `data` (column_bytes) is WORD_BYTES alone (so no value has an outer space or a
+    control byte), with no lowercase in an upper-case field, no local file address in a URL field:
+    one pass over the column's data. False: check value by value."""
     if data.translate(None, WORD_BYTES):
         return False
     if name in UPPERCASE_FIELDS and data != data.upper():
@@ -90,13 +95,16 @@ def normalize_column_batch(batch):
         column = batch.column(name)
         if not pa.types.is_string(column.type):
             continue
-        if plain_words(column, name) and not pc.any(pc.equal(column, "")).as_py():
+        data = column_bytes(column)
+        if plain_words(data, name) and not pc.any(pc.equal(column, "")).as_py():
             continue
         column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         # What normalize_value certainly leaves as it is: printable ASCII without outer spaces (a
         # few scans without a regex); any other value gets normalize_value itself
-        doubtful = pc.invert(pc.and_(pc.string_is_ascii(column), pc.utf8_is_printable(column)))
-        for outer_space in (pc.starts_with(column, " "), pc.ends_with(column, " "), pc.equal(column, "")):
+        doubtful = pc.equal(column, "")
+        if data.translate(None, PRINTABLE_ASCII):  # (else every value is printable ASCII: one pass said so)
+            doubtful = pc.or_(doubtful, pc.invert(pc.and_(pc.string_is_ascii(column), pc.utf8_is_printable(column))))
+        for outer_space in (pc.starts_with(column, " "), pc.ends_with(column, " ")):
             doubtful = pc.or_(doubtful, outer_space)
         if name in UPPERCASE_FIELDS:
             doubtful = pc.or_(doubtful, pc.not_equal(pc.ascii_upper(column), column))

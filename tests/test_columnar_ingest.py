@@ -231,6 +231,14 @@ def test_normalize_gives_a_column_batch_what_it_gives_each_value():
     for name in ("state", "city", "id"):
         meta = Contribution.fields[name]
         assert batch.column(name).to_pylist() == [normalize_value(name, meta, value) for value in values]
+    # printable ASCII throughout (one pass over the bytes says so): outer spaces, empty and lower
+    # case are still found value by value
+    printable = ["A B", " lead", "trail ", "", None, "lower case", "  ", "X"]
+    batch = ColumnBatch(Contribution, pa.table({"state": printable, "city": printable}))
+    normalize_column_batch(batch)
+    for name in ("state", "city"):
+        meta = Contribution.fields[name]
+        assert batch.column(name).to_pylist() == [normalize_value(name, meta, value) for value in printable]
     clean = ColumnBatch(Contribution, pa.table({"city": ["A B", "C"], "state": ["CA", "NY"]}))
     normalize_column_batch(clean)
     assert clean.column("city").to_pylist() == ["A B", "C"] and clean.column("state").to_pylist() == ["CA", "NY"]
