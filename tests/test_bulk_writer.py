@@ -21,7 +21,14 @@ import pytest
 from pipelines.store import upsert_statement
 from recallwatch.core.items import Contribution
 from recallwatch.core.schema import INDEXES, drop_indexes_while_empty, index_statements, open_database
-from recallwatch.runtime.bulk_writer import BulkWriter, BulkWriterError, sqlite_types
+from recallwatch.runtime.bulk_writer import (
+    BulkWriter,
+    BulkWriterError,
+    PrivatePeak,
+    private_kb,
+    read_ahead,
+    sqlite_types,
+)
 from tests.crawl import REPO, crawled, file_url
 from tests.test_readers_while_writing import load_bench
 
@@ -223,3 +230,45 @@ def test_rows_that_cannot_be_sent_fail_the_writer_at_once_and_it_ends(database):
     assert time.monotonic() - started < 30  # not the 60 s of a child that is never told to end
     assert writer.process.returncode is not None
     assert sqlite3.connect(database).execute("select count(*) from contributions").fetchone()[0] == 0
+
+
+class Trickle:
+    """A raw stream that gives at most `step` bytes a read, as a pipe does when its writer is slower."""
+
+    def __init__(self, data, step):
+        self.data, self.step, self.at = data, step, 0
+
+    def readinto(self, view):
+        got = self.data[self.at : self.at + min(self.step, len(view))]
+        view[: len(got)] = got
+        self.at += len(got)
+        return len(got)
+
+
+def frames_of(*payloads):
+    return b"".join(len(payload).to_bytes(4, "big") + payload for payload in payloads)
+
+
+def test_frames_read_ahead_come_whole_and_in_order_however_the_pipe_cuts_them():
+    payloads = [b'{"op": "write"}', bytes(range(256)) * 40, b"", b'{"op": "close"}']
+    next_frame = read_ahead(Trickle(frames_of(*payloads), step=7))
+    assert [bytes(next_frame()) for _ in payloads] == payloads
+    assert next_frame() is None
+
+
+def test_a_stream_that_ends_inside_a_frame_ends_the_frames_there():
+    cut = frames_of(b"whole", b"cut short")[:-3]
+    next_frame = read_ahead(Trickle(cut, step=4))
+    assert bytes(next_frame()) == b"whole"
+    assert next_frame() is None  # not the partial frame
+
+
+def test_the_private_peak_catches_memory_held_between_two_reads_of_it():
+    peak = PrivatePeak(every=0.01)
+    before = private_kb()
+    held = bytearray(64 * 1024 * 1024)  # touched: 64 MB of this process's own
+    time.sleep(0.3)
+    del held
+    most = peak.stop()
+    assert most - before >= 60 * 1024
+    assert private_kb() < most  # given back, and still counted
