@@ -36,3 +36,20 @@ def test_a_bulk_crawl_does_not_load_the_news_libraries():
 def test_a_name_that_is_no_spider_is_not_found(name):
     with pytest.raises(KeyError, match="Spider not found"):
         SpiderLoader.from_settings(SETTINGS).load(name)
+
+
+def test_a_crawl_does_not_load_the_remote_control_or_the_telnet_console():
+    # Scrapy imports every extension its settings list, even one that is off: the remote control
+    # brings aiohttp's server in. They are left out of the list; the other extensions stay.
+    script = (
+        "import sys; from scrapy.utils.project import get_project_settings; "
+        "from scrapy.utils.conf import build_component_list; from scrapy.utils.misc import load_object; "
+        "paths = build_component_list(get_project_settings().getwithbase('EXTENSIONS')); "
+        "names = [load_object(path).__name__ for path in paths]; "  # as Scrapy's extension manager does
+        "print('aiohttp' in sys.modules, names)"
+    )
+    output = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    aiohttp_loaded, extensions = output.stdout.split(" ", 1)
+    assert aiohttp_loaded == "False"
+    assert "RemoteControl" not in extensions and "TelnetConsole" not in extensions
+    assert all(name in extensions for name in ("'CoreStats'", "'LogStats'", "'MemoryUsage'", "'Run'"))
