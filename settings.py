@@ -135,7 +135,7 @@ EXTENSIONS = {
 }
 # The remote control and the telnet console are off (below), and not even imported: Scrapy imports
 # every extension it lists, and the remote control's aiohttp server costs every crawl 0.2 s and 8 MB.
-# To use one while debugging, list it in EXTENSIONS and set its *_ENABLED setting.
+# To use one while debugging, add it to EXTENSIONS above and set its *_ENABLED setting.
 EXTENSIONS_BASE = {
     path: order
     for path, order in default_settings.EXTENSIONS_BASE.items()
