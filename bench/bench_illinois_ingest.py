@@ -32,6 +32,7 @@ from bench.bench_calaccess_ingest import (  # noqa: E402
     report_ingest,
     sqlite_import,
 )
+from bench.floor import measure_floor  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures" / "filings_illinois"
 SAMPLES = (FIXTURES / "samples" / "Receipts.txt", FIXTURES / "crafted" / "Receipts.txt")
@@ -70,7 +71,8 @@ def main():
               f"({stored:,} stored)\n    of which {end_of_run_line(end_seconds)}")  # fmt: skip
     print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print("column path:")
-    report_ingest("ISBE receipts", "Receipts.txt", options.rows, size_mb, folder, baseline, results["columns"])
+    floor = measure_floor(crawl, receipts, folder, spider="filings_illinois")
+    report_ingest("ISBE receipts", "Receipts.txt", options.rows, size_mb, folder, baseline, results["columns"], floor)
     if not options.keep:
         shutil.rmtree(folder)
 

@@ -30,6 +30,7 @@ from bench.bench_calaccess_ingest import (  # noqa: E402
     report_ingest,
     sqlite_import,
 )
+from bench.floor import measure_floor  # noqa: E402
 
 SAMPLES = REPO / "tests" / "fixtures" / "filings_pennsylvania" / "samples_2025"
 ROWS_PER_FILING = 500
@@ -88,7 +89,10 @@ def main():
             f"({stored:,} stored)\n    of which {end_of_run_line(end_seconds)}"
         )
     print("column path (the default):")
-    report_ingest("Pennsylvania", "contrib_2025.txt", options.rows, size_mb, folder, baseline, results["columns"])
+    floor = measure_floor(crawl, export, folder, spider="filings_pennsylvania")
+    report_ingest(
+        "Pennsylvania", "contrib_2025.txt", options.rows, size_mb, folder, baseline, results["columns"], floor
+    )
     if not options.keep:
         shutil.rmtree(folder)
 
