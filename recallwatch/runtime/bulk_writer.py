@@ -48,7 +48,10 @@ STAGED_ROWS = "temp.bulk_rows"
 LENGTH = struct.Struct(">I")
 PIPE_BYTES = 1 << 20
 OUTBOX_FRAMES = 2  # a write (its command and its rows), or a commit and a write's command
-READ_AHEAD_FRAMES = 2  # (the child's side: the same)
+# The child's side: two writes ahead (each a command and its rows). With one, the crawl still
+# waited on a full outbox for about a second of a 1,000,000-row load; with two, the whole
+# CAL-ACCESS crawl took 10.29 s instead of 10.96 (means of 4 alternated runs), memory the same.
+READ_AHEAD_FRAMES = 4
 # SQLite's own words for the errors a write can end with (what sqlite3 would raise), and what the
 # ADBC driver writes before them
 SQLITE_ERRORS = (
